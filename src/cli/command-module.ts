@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+
+/**
+ * One command file = one CommandModule: `coe-audit <noun> <verb>` (or a top-level verb when noun is empty).
+ * `register` adds the verb under its noun and wires options to a core function; it holds no logic of its own.
+ */
+export interface CommandModule {
+  noun: string;
+  nounDescription?: string;
+  verb: string;
+  register: (parent: Command, ctx: CliContext) => void;
+}

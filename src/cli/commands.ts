@@ -1,0 +1,7 @@
+import type { CommandModule } from './command-module.js';
+import cloudList from './cloud-list.js';
+
+/** Every command, one import each, kept in alphabetical order of `<noun> <verb>`. */
+export const COMMANDS: readonly CommandModule[] = [
+  cloudList,
+];

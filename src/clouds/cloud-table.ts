@@ -1,0 +1,93 @@
+/**
+ * The cloud table: every host name that differs between Microsoft's clouds lives here and nowhere else.
+ * A test (test/clouds/host-literals.test.ts) fails when one of these hosts appears in any other source file.
+ *
+ * Sources: ../shared/reference/activity-api.md §2.1 (Management API host = token audience, Entra authority,
+ * Graph host) and connector.md §4.3 (connector login and resource URIs). The US-government connector redirect
+ * URL is unverified (connector.md §4.3): it is configurable (`connector.redirectUrl` in coe-audit.config.yaml)
+ * and flagged in docs/clouds.md.
+ */
+
+export type CloudId = 'commercial' | 'gcc' | 'gcchigh' | 'dod';
+
+export interface Cloud {
+  /** Our canonical, lower-case name, used in file and folder names. */
+  readonly id: CloudId;
+  /** pac's name for the cloud (`pac auth create --cloud`), also accepted as input. */
+  readonly pacName: 'Public' | 'UsGov' | 'UsGovHigh' | 'UsGovDod';
+  /** Human name, as admins say it. */
+  readonly displayName: string;
+  /** Short suffix appended to display names of per-cloud artefacts; empty for the commercial cloud. */
+  readonly displaySuffix: string;
+  /** Office 365 Management Activity API host (no scheme). */
+  readonly managementHost: string;
+  /** Token audience / resource URI of the Management Activity API (`https://` + managementHost). */
+  readonly managementAudience: string;
+  /** Entra authority host URL, as the CoE "Audit Logs - Authority" variable and MSAL use it. */
+  readonly authorityUrl: string;
+  /** Microsoft Graph host URL. */
+  readonly graphUrl: string;
+  /** Whether Graph's auditLog/queries API exists in this cloud (activity-api.md §2.1). */
+  readonly graphAuditQueriesAvailable: boolean;
+  /** Custom connector OAuth settings (apiProperties `token.oAuthSettings`). */
+  readonly connector: {
+    readonly loginUri: string;
+    readonly redirectUrl: string;
+    /** false where the value comes from a third-party source only and must be confirmed by the admin. */
+    readonly redirectUrlVerified: boolean;
+  };
+}
+
+const GLOBAL_REDIRECT = 'https://global.consent.azure-apim.net/redirect';
+const US_GOV_REDIRECT = 'https://global.consent.azure-apim.us/redirect';
+
+export const CLOUDS: readonly Cloud[] = [
+  {
+    id: 'commercial',
+    pacName: 'Public',
+    displayName: 'Commercial',
+    displaySuffix: '',
+    managementHost: 'manage.office.com',
+    managementAudience: 'https://manage.office.com',
+    authorityUrl: 'https://login.windows.net',
+    graphUrl: 'https://graph.microsoft.com',
+    graphAuditQueriesAvailable: true,
+    connector: { loginUri: 'https://login.windows.net', redirectUrl: GLOBAL_REDIRECT, redirectUrlVerified: true },
+  },
+  {
+    id: 'gcc',
+    pacName: 'UsGov',
+    displayName: 'GCC',
+    displaySuffix: 'GCC',
+    managementHost: 'manage-gcc.office.com',
+    managementAudience: 'https://manage-gcc.office.com',
+    authorityUrl: 'https://login.windows.net',
+    graphUrl: 'https://graph.microsoft.com',
+    graphAuditQueriesAvailable: false,
+    connector: { loginUri: 'https://login.windows.net', redirectUrl: GLOBAL_REDIRECT, redirectUrlVerified: true },
+  },
+  {
+    id: 'gcchigh',
+    pacName: 'UsGovHigh',
+    displayName: 'GCC High',
+    displaySuffix: 'GCC High',
+    managementHost: 'manage.office365.us',
+    managementAudience: 'https://manage.office365.us',
+    authorityUrl: 'https://login.microsoftonline.us',
+    graphUrl: 'https://graph.microsoft.us',
+    graphAuditQueriesAvailable: false,
+    connector: { loginUri: 'https://login.microsoftonline.us', redirectUrl: US_GOV_REDIRECT, redirectUrlVerified: false },
+  },
+  {
+    id: 'dod',
+    pacName: 'UsGovDod',
+    displayName: 'DoD',
+    displaySuffix: 'DoD',
+    managementHost: 'manage.protection.apps.mil',
+    managementAudience: 'https://manage.protection.apps.mil',
+    authorityUrl: 'https://login.microsoftonline.us',
+    graphUrl: 'https://dod-graph.microsoft.us',
+    graphAuditQueriesAvailable: false,
+    connector: { loginUri: 'https://login.microsoftonline.us', redirectUrl: US_GOV_REDIRECT, redirectUrlVerified: false },
+  },
+];

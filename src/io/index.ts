@@ -1,0 +1,4 @@
+export { safeJoin, writeFileAtomic, writeTreeAtomic } from './atomic-write.js';
+export { decodeUtf8, MAX_TEXT_SOURCE_BYTES, readUserFile, readUtf8File } from './read-file.js';
+export { sortKeysDeep, stableJson } from './stable-json.js';
+export { locateYamlPath, parseYaml, readYamlFile } from './yaml.js';

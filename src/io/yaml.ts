@@ -1,0 +1,40 @@
+import { LineCounter, parseDocument } from 'yaml';
+import { UsageError, type Problem } from '../errors.js';
+import { readUtf8File } from './read-file.js';
+
+/** Parses YAML text; syntax errors become one UsageError problem each, with line:column. */
+export function parseYaml(text: string, file: string): unknown {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems: Problem[] = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { file, line: pos.line, column: pos.col, message: firstLine(e.message) };
+    });
+    throw new UsageError(problems);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+export function readYamlFile(path: string): unknown {
+  return parseYaml(readUtf8File(path), path);
+}
+
+/** Finds the 1-based line and column of a path in a YAML text, for diagnostics about parsed values. */
+export function locateYamlPath(text: string, path: readonly (string | number)[]): { line: number; column: number } | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  // Walk as deep as the path exists, so a missing key points at its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

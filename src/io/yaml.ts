@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { UsageError, type Problem } from '../errors.js';
 import { readUtf8File } from './read-file.js';
 
@@ -21,9 +21,25 @@ export function readYamlFile(path: string): unknown {
 }
 
 /** Finds the 1-based line and column of a path in a YAML text, for diagnostics about parsed values. */
-export function locateYamlPath(text: string, path: readonly (string | number)[]): { line: number; column: number } | undefined {
+export function locateYamlPath(
+  text: string,
+  path: readonly (string | number)[],
+  options: { key?: boolean } = {},
+): { line: number; column: number } | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
+  if (options.key && path.length > 0) {
+    // Point at the key itself (for "unknown key" findings), not at its value.
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) {
+        const pos = lineCounter.linePos(range[0]);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+  }
   // Walk as deep as the path exists, so a missing key points at its parent.
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;

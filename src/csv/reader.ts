@@ -66,8 +66,13 @@ export async function scanPurviewFile(file: string, maxRecordBytes: number, hand
   const scanner = new RecordScanner(onRecord, maxRecordBytes);
   try {
     for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-      scanner.push(chunk as Buffer);
-      handlers.chunkDone?.();
+      try {
+        scanner.push(chunk as Buffer);
+        handlers.chunkDone?.();
+      } catch (e) {
+        // Failures of the handlers (a write that failed) are theirs to report, not a read failure.
+        throw e instanceof RecordTooLongError ? e : new HandlerFailure(e);
+      }
     }
   } catch (e) {
     if (e instanceof RecordTooLongError) {
@@ -80,8 +85,10 @@ export async function scanPurviewFile(file: string, maxRecordBytes: number, hand
         },
       ]);
     }
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([{ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }], { cause: e });
+    if (e instanceof HandlerFailure) throw e.cause;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof UsageError || !code) throw e;
+    throw new UsageError([{ file, message: `cannot read: ${code}` }], { cause: e });
   }
   const end = scanner.end();
   let unterminated: ScanResult['unterminated'];
@@ -113,4 +120,10 @@ export async function lineAtOffset(file: string, offset: number): Promise<number
     if (pos >= offset) break;
   }
   return line;
+}
+
+class HandlerFailure extends Error {
+  constructor(cause: unknown) {
+    super('a record handler failed', { cause });
+  }
 }

@@ -1,5 +1,6 @@
 /** Reading a Purview export as a stream of records: the shared front of split, inspect and convert. */
 import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { CURRENT_LAYOUT, detectLayout, LEGACY_LAYOUT, type Layout } from './layout.js';
 import { countLineFeeds, RecordScanner, RecordTooLongError, type RecordHandler } from './scanner.js';
@@ -64,15 +65,28 @@ export async function scanPurviewFile(file: string, maxRecordBytes: number, hand
     handlers.header(header);
   };
   const scanner = new RecordScanner(onRecord, maxRecordBytes);
+  const pushChunk = (chunk: Buffer): void => {
+    try {
+      scanner.push(chunk);
+      handlers.chunkDone?.();
+    } catch (e) {
+      // Failures of the handlers (a write that failed) are theirs to report, not a read failure.
+      throw e instanceof RecordTooLongError ? e : new HandlerFailure(e);
+    }
+  };
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-      try {
-        scanner.push(chunk as Buffer);
-        handlers.chunkDone?.();
-      } catch (e) {
-        // Failures of the handlers (a write that failed) are theirs to report, not a read failure.
-        throw e instanceof RecordTooLongError ? e : new HandlerFailure(e);
+    // One buffer, reused for every read: no allocation (and no page faults) per chunk. Safe because the scanner
+    // copies a record that crosses chunks and the handlers are done with their views when chunkDone returns.
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        pushChunk(buf.subarray(0, bytesRead));
       }
+    } finally {
+      await fh.close();
     }
   } catch (e) {
     if (e instanceof RecordTooLongError) {

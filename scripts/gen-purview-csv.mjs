@@ -57,7 +57,7 @@ function usDate(t) {
   return `${t.getUTCMonth() + 1}/${t.getUTCDate()}/${t.getUTCFullYear()} ${h % 12 || 12}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-function record(i) {
+function record() {
   const id = guid();
   const t = new Date(base + Math.floor(rnd() * 365 * 864e5 / 1000) * 1000);
   const iso = t.toISOString().slice(0, 19);
@@ -103,7 +103,7 @@ const header =
 let batch = (flag('bom') ? '\ufeff' : '') + header + eol;
 let written = 0;
 for (let i = 0; i < rows && written < maxBytes; i++) {
-  const r = record(i);
+  const r = record();
   batch += r;
   written += Buffer.byteLength(r);
   if (batch.length > 1 << 20) {

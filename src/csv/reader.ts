@@ -1,5 +1,6 @@
 /** Reading a Purview export as a stream of records: the shared front of split, inspect and convert. */
 import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { CURRENT_LAYOUT, detectLayout, LEGACY_LAYOUT, type Layout } from './layout.js';
 import { countLineFeeds, RecordScanner, RecordTooLongError, type RecordHandler } from './scanner.js';
@@ -64,10 +65,28 @@ export async function scanPurviewFile(file: string, maxRecordBytes: number, hand
     handlers.header(header);
   };
   const scanner = new RecordScanner(onRecord, maxRecordBytes);
-  try {
-    for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-      scanner.push(chunk as Buffer);
+  const pushChunk = (chunk: Buffer): void => {
+    try {
+      scanner.push(chunk);
       handlers.chunkDone?.();
+    } catch (e) {
+      // Failures of the handlers (a write that failed) are theirs to report, not a read failure.
+      throw e instanceof RecordTooLongError ? e : new HandlerFailure(e);
+    }
+  };
+  try {
+    // One buffer, reused for every read: no allocation (and no page faults) per chunk. Safe because the scanner
+    // copies a record that crosses chunks and the handlers are done with their views when chunkDone returns.
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        pushChunk(buf.subarray(0, bytesRead));
+      }
+    } finally {
+      await fh.close();
     }
   } catch (e) {
     if (e instanceof RecordTooLongError) {
@@ -80,8 +99,10 @@ export async function scanPurviewFile(file: string, maxRecordBytes: number, hand
         },
       ]);
     }
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([{ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }], { cause: e });
+    if (e instanceof HandlerFailure) throw e.cause;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof UsageError || !code) throw e;
+    throw new UsageError([{ file, message: `cannot read: ${code}` }], { cause: e });
   }
   const end = scanner.end();
   let unterminated: ScanResult['unterminated'];
@@ -113,4 +134,10 @@ export async function lineAtOffset(file: string, offset: number): Promise<number
     if (pos >= offset) break;
   }
   return line;
+}
+
+class HandlerFailure extends Error {
+  constructor(cause: unknown) {
+    super('a record handler failed', { cause });
+  }
 }

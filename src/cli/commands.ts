@@ -1,7 +1,11 @@
 import type { CommandModule } from './command-module.js';
 import cloudList from './cloud-list.js';
+import connectorBuild from './connector-build.js';
+import connectorValidate from './connector-validate.js';
 
 /** Every command, one import each, kept in alphabetical order of `<noun> <verb>`. */
 export const COMMANDS: readonly CommandModule[] = [
   cloudList,
+  connectorBuild,
+  connectorValidate,
 ];

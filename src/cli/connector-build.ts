@@ -14,11 +14,17 @@ const command: CommandModule = {
       .addOption(cloudOption({ allowAll: true }))
       .addOption(new Option('--output-directory <dir>', 'folder that receives one sub-folder per cloud').default('dist/connector'))
       .addOption(new Option('--config <file>', 'coe-audit.config.yaml to read (default: the one in the working directory, if any)'))
-      .action(async (opts: { cloud?: string; outputDirectory: string; config?: string }) => {
+      .addOption(new Option('--source-directory <dir>', "connector source to build (default: the package's connector/ folder)"))
+      .action(async (opts: { cloud?: string; outputDirectory: string; config?: string; sourceDirectory?: string }) => {
         // Imported on use: other commands do not pay for the connector core.
         const { buildConnectors } = await import('../connector/build-all.js');
         const { writeTreeAtomic } = await import('../io/index.js');
-        const variants = buildConnectors({ cwd: ctx.cwd, cloud: opts.cloud, configPath: opts.config });
+        const variants = buildConnectors({
+          cwd: ctx.cwd,
+          cloud: opts.cloud,
+          configPath: opts.config,
+          sourceRoot: opts.sourceDirectory === undefined ? undefined : resolve(ctx.cwd, opts.sourceDirectory),
+        });
         const outDir = isAbsolute(opts.outputDirectory) ? opts.outputDirectory : resolve(ctx.cwd, opts.outputDirectory);
         for (const v of variants) {
           const target = join(outDir, v.cloud.id);

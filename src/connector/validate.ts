@@ -45,12 +45,9 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
     if (!name) return undefined;
     const bytes = files.get(name)!;
     try {
-      const t = decoder.decode(bytes);
-      if (t.charCodeAt(0) === 0xfeff) {
-        emit(invalidFileMeta, names[key], 'starts with a UTF-8 byte-order mark; save it without one');
-        return t.slice(1);
-      }
-      return t;
+      // The decoder drops a leading byte-order mark; paconn tolerates one, but we report it.
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) emit(invalidFileMeta, names[key], 'starts with a UTF-8 byte-order mark; save it without one');
+      return decoder.decode(bytes);
     } catch {
       emit(invalidFileMeta, names[key], 'is not valid UTF-8; save it as UTF-8');
       return undefined;
@@ -76,9 +73,8 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
   if (iconName) docs.icon = files.get(iconName);
 
   if (docs.apiDefinition) {
-    const parsed = await runSwaggerParser(docs.apiDefinition);
-    docs.resolved = parsed.resolved;
-    for (const p of parsed.problems) emit(swaggerParserMeta, names.apiDefinition, p.message, p.path);
+    for (const p of await runSwaggerParser(docs.apiDefinition)) emit(swaggerParserMeta, names.apiDefinition, p.message, p.path);
+    docs.resolved = resolveLocalRefs(docs.apiDefinition);
   }
 
   for (const rule of CONNECTOR_CHECKS) {
@@ -89,30 +85,49 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
 
 /**
  * swagger-parser on a copy (it mutates what it is given), with external references off: validating a folder never
- * reaches the network or other files. Returns the dereferenced swagger for the rules, or the parsed one when the
- * references cannot be resolved.
+ * reaches the network or other files. Its schema errors keep their paths; its spec errors name no path.
  */
-async function runSwaggerParser(api: Json): Promise<{ resolved: Json; problems: { path: Path; message: string }[] }> {
+async function runSwaggerParser(api: Json): Promise<{ path: Path; message: string }[]> {
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
-  const options = { resolve: { external: false } };
   try {
-    const resolved = await new SwaggerParser().validate(structuredClone(api) as unknown as OpenAPI.Document, options);
-    return { resolved: resolved as unknown as Json, problems: [] };
+    await new SwaggerParser().validate(structuredClone(api) as unknown as OpenAPI.Document, { resolve: { external: false } });
+    return [];
   } catch (e) {
     const details = (e as { details?: Parameters<typeof ajvErrorsToDiagnostics>[0] }).details;
-    const problems = details
-      ? ajvErrorsToDiagnostics(details, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }))
-      : [{ path: [], message: firstLine((e as Error).message) }];
-    let resolved: Json = api;
-    try {
-      resolved = (await new SwaggerParser().dereference(structuredClone(api) as unknown as OpenAPI.Document, options)) as unknown as Json;
-    } catch {
-      // Unresolvable references: the rules see the document as written.
+    if (details) {
+      return ajvErrorsToDiagnostics(details, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }));
     }
-    return { resolved, problems };
+    return [{ path: [], message: firstLine((e as Error).message) }];
   }
 }
 
+/**
+ * The swagger with every local `$ref` (`#/...`) replaced by its target, so rules see each operation's parameters
+ * and responses where they apply. Unresolvable and circular references are left as written.
+ */
+export function resolveLocalRefs(doc: Json): Json {
+  const target = (ref: string): unknown => {
+    let v: unknown = doc;
+    for (const raw of ref.slice(2).split('/')) {
+      const seg = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      v = v && typeof v === 'object' ? (v as Json)[seg] : undefined;
+    }
+    return v;
+  };
+  const walk = (value: unknown, stack: readonly string[]): unknown => {
+    if (Array.isArray(value)) return value.map((v) => walk(v, stack));
+    if (!value || typeof value !== 'object') return value;
+    const ref = (value as Json).$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/') && !stack.includes(ref)) {
+      const t = target(ref);
+      if (t !== undefined) return walk(t, [...stack, ref]);
+    }
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, stack);
+    return out;
+  };
+  return walk(doc, []) as Json;
+}
 function firstLine(message: string): string {
   return message.split('\n').filter((l) => l.trim())[0] ?? message;
 }

@@ -9,7 +9,7 @@ export interface ConnectorDocs {
   names: { apiDefinition: string; apiProperties: string; readme: string; icon: string; settings: string };
   /** The swagger as parsed from JSON. */
   apiDefinition?: Json;
-  /** The swagger with local `$ref`s replaced by their targets (swagger-parser), or the parsed one when that failed. */
+  /** The swagger with local `$ref`s replaced by their targets (resolveLocalRefs). */
   resolved?: Json;
   apiProperties?: Json;
   settings?: Json;

@@ -73,7 +73,7 @@ export const descriptionWords: ConnectorRule = {
 export const contact: ConnectorRule = {
   code: 'connector-contact',
   severity: 'error',
-  description: 'info.contact has a name, an https URL and an email address.',
+  description: 'info.contact has a name, an http(s) URL and an email address.',
   docsPage: PAGE,
   check: (d) =>
     def(d, d.names.apiDefinition, (doc, file) => {

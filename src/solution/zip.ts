@@ -185,7 +185,7 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
 /** Why an entry name is unsafe to write under a target folder, or undefined when it is fine. */
 export function unsafeName(name: string): string | undefined {
   if (name.length === 0) return 'with an empty name';
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'with a control character in its name';
+  if ([...name].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return 'with a control character in its name';
   if (name.includes('\\')) return 'with a backslash in its name';
   if (name.startsWith('/')) return 'with an absolute path';
   if (/^[A-Za-z]:/.test(name)) return 'with a drive-letter path';

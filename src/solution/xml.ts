@@ -64,7 +64,7 @@ export function parseXml(input: string | Uint8Array, file: string): XDocument {
       children: [],
       selfClosing: tag.isSelfClosing,
       line: tagLine,
-      column: Math.max(1, tagColumn - tag.name.length),
+      column: Math.max(1, tagColumn - tag.name.length - 1),
     };
     add(el);
     if (!root) root = el;

@@ -5,6 +5,8 @@ import connectorValidate from './connector-validate.js';
 import csvConvert from './csv-convert.js';
 import csvInspect from './csv-inspect.js';
 import csvSplit from './csv-split.js';
+import solutionPack from './solution-pack.js';
+import solutionUnpack from './solution-unpack.js';
 
 /** Every command, one import each, kept in alphabetical order of `<noun> <verb>`. */
 export const COMMANDS: readonly CommandModule[] = [
@@ -14,4 +16,6 @@ export const COMMANDS: readonly CommandModule[] = [
   csvConvert,
   csvInspect,
   csvSplit,
+  solutionPack,
+  solutionUnpack,
 ];

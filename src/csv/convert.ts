@@ -14,11 +14,13 @@ import type { LayoutName } from './layout.js';
 import { PURVIEW_CSV_HEADER, toPurviewCsvRow } from './purview-row.js';
 import { scanPurviewFile } from './reader.js';
 import { LineCounter, MALFORMED, readRecord } from './records.js';
-import { DEFAULT_MAX_RECORD_BYTES, isBlankLine } from './scanner.js';
+import { DEFAULT_MAX_RECORD_BYTES, isBlankLine, type ScanEngine } from './scanner.js';
 
 export type ConvertTarget = 'ndjson' | 'csv';
 
 export interface ConvertOptions {
+  /** Scanner engine; 'wasm' (default) falls back to 'js' where WebAssembly is unavailable. */
+  engine?: ScanEngine;
   file: string;
   to: ConvertTarget;
   /** Keep only these operations (case-insensitive); all when empty. */
@@ -134,7 +136,7 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
           );
         }
       },
-    });
+    }, options.engine);
     if (scan.unterminated) {
       records++;
       bad(lines.next, MALFORMED.unterminated);

@@ -5,7 +5,7 @@
 import type { LayoutName } from './layout.js';
 import { scanPurviewFile } from './reader.js';
 import { appIdOf, LineCounter, MALFORMED, readRecord, recordTypeOf } from './records.js';
-import { DEFAULT_MAX_RECORD_BYTES, isBlankLine } from './scanner.js';
+import { DEFAULT_MAX_RECORD_BYTES, isBlankLine, type ScanEngine } from './scanner.js';
 
 /** At most this many malformed records are listed; `malformedRecords` always counts them all. */
 export const MAX_LISTED_MALFORMED = 1000;
@@ -40,6 +40,8 @@ export interface InspectResult {
 }
 
 export interface InspectOptions {
+  /** Scanner engine; 'wasm' (default) falls back to 'js' where WebAssembly is unavailable. */
+  engine?: ScanEngine;
   file: string;
   maxRecordBytes?: number;
 }
@@ -91,7 +93,7 @@ export async function inspectCsv(options: InspectOptions): Promise<InspectResult
       if (first === undefined || rec.creationDate < first) first = rec.creationDate;
       if (last === undefined || rec.creationDate > last) last = rec.creationDate;
     },
-  });
+  }, options.engine);
   if (scan.unterminated) {
     records++;
     bad(lines.next, MALFORMED.unterminated);

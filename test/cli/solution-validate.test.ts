@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { packSolution, readZip, writeZip, type SourceTree } from '../../src/solution/index.js';
 import { runBuiltCli } from '../helpers/run-cli.js';
 import { buildTree, FIXTURES } from '../solution/fixtures.js';
-import { bytes, tmp } from '../solution/helpers.js';
-
-function writeTree(root: string, tree: SourceTree): string {
-  for (const [rel, data] of tree) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), data);
-  }
-  return root;
-}
+import { bytes, tmp, writeTree } from '../solution/helpers.js';
 
 describe('coe-audit solution validate (built CLI)', () => {
   it('exits 0 for a good folder and a good zip', async () => {

@@ -7,6 +7,7 @@ import csvInspect from './csv-inspect.js';
 import csvSplit from './csv-split.js';
 import solutionPack from './solution-pack.js';
 import solutionUnpack from './solution-unpack.js';
+import solutionValidate from './solution-validate.js';
 
 /** Every command, one import each, kept in alphabetical order of `<noun> <verb>`. */
 export const COMMANDS: readonly CommandModule[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CommandModule[] = [
   csvSplit,
   solutionPack,
   solutionUnpack,
+  solutionValidate,
 ];

@@ -1,7 +1,13 @@
 import type { CommandModule } from './command-module.js';
 import cloudList from './cloud-list.js';
+import csvConvert from './csv-convert.js';
+import csvInspect from './csv-inspect.js';
+import csvSplit from './csv-split.js';
 
 /** Every command, one import each, kept in alphabetical order of `<noun> <verb>`. */
 export const COMMANDS: readonly CommandModule[] = [
   cloudList,
+  csvConvert,
+  csvInspect,
+  csvSplit,
 ];

@@ -1,0 +1,143 @@
+/** Reading a Purview export as a stream of records: the shared front of split, inspect and convert. */
+import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { CURRENT_LAYOUT, detectLayout, LEGACY_LAYOUT, type Layout } from './layout.js';
+import { countLineFeeds, RecordScanner, RecordTooLongError, type RecordHandler } from './scanner.js';
+
+/** Bytes read per chunk: large, so that most records lie wholly inside one chunk and are never copied. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+export interface HeaderInfo {
+  /** The header record's bytes as in the file: BOM and line end included. */
+  bytes: Buffer;
+  layout: Layout;
+  bom: boolean;
+  lineEnd: 'crlf' | 'lf' | 'none';
+}
+
+export interface ScanHandlers {
+  header: (info: HeaderInfo) => void;
+  /** Every record after the header, blank lines included; see RecordHandler. */
+  record: RecordHandler;
+  /** Called after each chunk, when the views given to `record` are about to go stale. */
+  chunkDone?: () => void;
+}
+
+export interface ScanResult {
+  header: HeaderInfo;
+  /** Where the record whose quote is never closed starts (the input ends inside it); handed to no handler. */
+  unterminated?: { buf: Buffer; offset: number };
+}
+
+/** A file the user named, checked: a missing path or a folder is a UsageError. */
+export function checkInputFile(file: string): number {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new UsageError([{ file, message: 'is not a file' }]);
+    return st.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError([{ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+}
+
+/**
+ * Streams `file` through the record scanner: the first record is the header (its layout detected, a file that is
+ * not an export refused), every later record goes to `handlers.record`. A record over `maxRecordBytes` is a
+ * UsageError naming its line.
+ */
+export async function scanPurviewFile(file: string, maxRecordBytes: number, handlers: ScanHandlers): Promise<ScanResult> {
+  checkInputFile(file);
+  let header: HeaderInfo | undefined;
+  const onRecord: RecordHandler = (buf, start, end, offset) => {
+    if (header) {
+      handlers.record(buf, start, end, offset);
+      return;
+    }
+    const bytes = Buffer.from(buf.subarray(start, end));
+    header = {
+      bytes,
+      layout: detectLayout(bytes, file),
+      bom: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
+      lineEnd: bytes[bytes.length - 1] !== 0x0a ? 'none' : bytes[bytes.length - 2] === 0x0d ? 'crlf' : 'lf',
+    };
+    handlers.header(header);
+  };
+  const scanner = new RecordScanner(onRecord, maxRecordBytes);
+  const pushChunk = (chunk: Buffer): void => {
+    try {
+      scanner.push(chunk);
+      handlers.chunkDone?.();
+    } catch (e) {
+      // Failures of the handlers (a write that failed) are theirs to report, not a read failure.
+      throw e instanceof RecordTooLongError ? e : new HandlerFailure(e);
+    }
+  };
+  try {
+    // One buffer, reused for every read: no allocation (and no page faults) per chunk. Safe because the scanner
+    // copies a record that crosses chunks and the handlers are done with their views when chunkDone returns.
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) break;
+        pushChunk(buf.subarray(0, bytesRead));
+      }
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    if (e instanceof RecordTooLongError) {
+      const line = await lineAtOffset(file, e.offset);
+      throw new UsageError([
+        {
+          file,
+          line,
+          message: `the record starting here is longer than ${e.maxRecordBytes} bytes (raise --max-record-bytes, or look for a quote that is never closed)`,
+        },
+      ]);
+    }
+    if (e instanceof HandlerFailure) throw e.cause;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof UsageError || !code) throw e;
+    throw new UsageError([{ file, message: `cannot read: ${code}` }], { cause: e });
+  }
+  const end = scanner.end();
+  let unterminated: ScanResult['unterminated'];
+  if (end.tail) {
+    if (end.unterminated && header) unterminated = end.tail;
+    else onRecord(end.tail.buf, 0, end.tail.buf.length, end.tail.offset);
+  }
+  if (!header) {
+    throw new UsageError([
+      {
+        file,
+        message: `is empty: expected the header '${CURRENT_LAYOUT.columns.join(',')}' (current export) or '${LEGACY_LAYOUT.columns.join(',')}' (classic export)`,
+      },
+    ]);
+  }
+  handlers.chunkDone?.();
+  return unterminated ? { header, unterminated } : { header };
+}
+
+/** The 1-based line on which byte `offset` of `file` lies (for messages about a record found by offset). */
+export async function lineAtOffset(file: string, offset: number): Promise<number> {
+  let line = 1;
+  let pos = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
+    const buf = chunk as Buffer;
+    const upto = Math.min(buf.length, offset - pos);
+    line += countLineFeeds(buf, 0, upto);
+    pos += buf.length;
+    if (pos >= offset) break;
+  }
+  return line;
+}
+
+class HandlerFailure extends Error {
+  constructor(cause: unknown) {
+    super('a record handler failed', { cause });
+  }
+}

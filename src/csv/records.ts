@@ -1,0 +1,108 @@
+/** Reading one data record of an export into its parts, for inspect and convert (split never looks inside). */
+import { parseCreationDate } from './dates.js';
+import { parseFields } from './fields.js';
+import type { Layout } from './layout.js';
+import { stripLineEnd } from './layout.js';
+import type { AuditRecord } from './purview-row.js';
+import { countLineFeeds } from './scanner.js';
+
+export interface ParsedRecord {
+  fields: string[];
+  audit: AuditRecord;
+  /** CreationDate normalised to ISO 8601 UTC (see parseCreationDate). */
+  creationDate: string;
+  /** Operation column, or AuditData.Operation when the column is empty. */
+  operation: string;
+  /** UserId (UserIds) column, or AuditData.UserId when the column is empty. */
+  userId: string;
+  /** AuditData.Id, or the RecordId column. Empty when neither is there. */
+  recordId: string;
+}
+
+export type RecordResult = { ok: true; record: ParsedRecord } | { ok: false; reason: string };
+
+/** Why records are malformed; stable words that tests and users can rely on. */
+export const MALFORMED = {
+  unterminated: 'unterminated quoted field: the file ends inside it',
+} as const;
+
+const POWER_APP_ID = 'powerplatform.analytics.resource.power_app.id';
+
+/** Parses one record's bytes (line end included) against the layout. */
+export function readRecord(buf: Buffer, start: number, end: number, layout: Layout): RecordResult {
+  const text = stripLineEnd(buf.toString('utf8', start, end));
+  const parsed = parseFields(text);
+  if ('error' in parsed) return { ok: false, reason: parsed.error };
+  const fields = parsed.fields;
+  if (fields.length !== layout.columns.length) {
+    return { ok: false, reason: `has ${fields.length} column${fields.length === 1 ? '' : 's'}, expected ${layout.columns.length}` };
+  }
+  let audit: unknown;
+  try {
+    audit = JSON.parse(fields[layout.auditData]!);
+  } catch (e) {
+    return { ok: false, reason: `AuditData is not JSON (${(e as Error).message})` };
+  }
+  if (!audit || typeof audit !== 'object' || Array.isArray(audit)) return { ok: false, reason: 'AuditData is not a JSON object' };
+  const a = audit as AuditRecord;
+  const rawDate = fields[layout.creationDate]!;
+  const creationDate = parseCreationDate(rawDate);
+  if (!creationDate) {
+    return { ok: false, reason: `CreationDate '${rawDate}' is neither M/d/yyyy h:mm:ss AM/PM nor yyyy-MM-ddTHH:mm:ss.fffffffZ` };
+  }
+  const recordId = text_(a['Id']) || (layout.recordId !== undefined ? fields[layout.recordId]! : '');
+  return {
+    ok: true,
+    record: {
+      fields,
+      audit: a,
+      creationDate,
+      operation: fields[layout.operation]! || text_(a['Operation']),
+      userId: fields[layout.userId]! || text_(a['UserId']),
+      recordId,
+    },
+  };
+}
+
+/** RecordType from AuditData (authoritative), else the RecordType column, else empty. */
+export function recordTypeOf(r: ParsedRecord, layout: Layout): string {
+  const t = text_(r.audit['RecordType']);
+  if (t) return t;
+  return layout.recordType !== undefined ? r.fields[layout.recordType]! : '';
+}
+
+/**
+ * The Power Apps app id of a record, from either format: RecordType 256 records carry it in PropertyCollection
+ * (`powerplatform.analytics.resource.power_app.id`), legacy RecordType 45 records in `AppName`.
+ */
+export function appIdOf(audit: AuditRecord): string | undefined {
+  const pc = audit['PropertyCollection'];
+  if (Array.isArray(pc)) {
+    for (const item of pc as unknown[]) {
+      if (item && typeof item === 'object' && (item as { Name?: unknown }).Name === POWER_APP_ID) {
+        const v = text_((item as { Value?: unknown }).Value);
+        if (v) return v;
+      }
+    }
+  }
+  const legacy = text_(audit['AppName']);
+  return legacy || undefined;
+}
+
+/** Tracks the line each record starts on: records may hold line breaks inside quoted fields. */
+export class LineCounter {
+  /** The line the next record starts on; the header is line 1. */
+  next = 1;
+  /** Advances past a record; returns the line it started on. */
+  advance(buf: Buffer, start: number, end: number): number {
+    const line = this.next;
+    this.next += countLineFeeds(buf, start, end);
+    return line;
+  }
+}
+
+function text_(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}

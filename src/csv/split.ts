@@ -1,0 +1,163 @@
+/**
+ * `csv split`: cuts an export into parts of at most N records (and M bytes), each starting with the source's
+ * header line exactly as it is in the source (BOM included when the source has one, so Excel still reads every
+ * part as UTF-8). Records are copied byte for byte: the parts' bytes after their headers, concatenated in order,
+ * are the source's bytes after its header. Blank lines are not records: they travel with the part being written.
+ */
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { LayoutName } from './layout.js';
+import { lineAtOffset, scanPurviewFile, type HeaderInfo } from './reader.js';
+import { DEFAULT_MAX_RECORD_BYTES, isBlankLine } from './scanner.js';
+
+export interface SplitOptions {
+  file: string;
+  /** Records per part. */
+  rows: number;
+  /** Bytes per part, header included. */
+  maxBytes?: number;
+  /** Where the parts go; default: the source's folder. */
+  outputDirectory?: string;
+  maxRecordBytes?: number;
+}
+
+export interface SplitPart {
+  /** File name inside the output directory. */
+  file: string;
+  records: number;
+  bytes: number;
+}
+
+export interface SplitResult {
+  file: string;
+  layout: LayoutName;
+  bom: boolean;
+  records: number;
+  outputDirectory: string;
+  parts: SplitPart[];
+  /** Parts of an earlier split of the same file that this split no longer produces, deleted. */
+  removedStaleParts: string[];
+}
+
+class RecordTooBigForPart extends Error {
+  constructor(
+    readonly offset: number,
+    readonly size: number,
+  ) {
+    super('record too big for a part');
+  }
+}
+
+export function partName(base: string, index: number): string {
+  return `${base}-part-${String(index).padStart(4, '0')}.csv`;
+}
+
+export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
+  const { file, rows, maxBytes } = options;
+  const outDir = resolve(options.outputDirectory ?? dirname(resolve(file)));
+  const base = basename(file).replace(/\.csv$/i, '');
+  let tmp: string;
+  try {
+    mkdirSync(outDir, { recursive: true });
+    tmp = mkdtempSync(join(outDir, `.${base}-split-`));
+  } catch (e) {
+    throw new UsageError([{ file: outDir, message: `cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)}); choose a writable --output-directory` }]);
+  }
+
+  const parts: SplitPart[] = [];
+  let header: HeaderInfo | undefined;
+  let part: SplitPart | undefined;
+  let fd = -1;
+  let records = 0;
+  // The pending run of records to write: consecutive records of one chunk go out in one write.
+  let run: Buffer | undefined;
+  let runStart = 0;
+  let runEnd = 0;
+
+  const flush = (): void => {
+    if (run && runEnd > runStart) writeAll(fd, run, runStart, runEnd);
+    run = undefined;
+  };
+  const closePart = (): void => {
+    flush();
+    if (fd >= 0) closeSync(fd);
+    fd = -1;
+  };
+  const openPart = (): SplitPart => {
+    closePart();
+    const p: SplitPart = { file: partName(base, parts.length + 1), records: 0, bytes: header!.bytes.length };
+    fd = openSync(join(tmp, p.file), 'w');
+    writeAll(fd, header!.bytes, 0, header!.bytes.length);
+    parts.push(p);
+    return p;
+  };
+
+  try {
+    const scan = await scanPurviewFile(file, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, {
+      header: (h) => {
+        header = h;
+      },
+      record: (buf, start, end, offset) => {
+        const size = end - start;
+        const blank = isBlankLine(buf, start, end);
+        if (!blank && maxBytes !== undefined && header!.bytes.length + size > maxBytes) throw new RecordTooBigForPart(offset, size);
+        if (!part) part = openPart();
+        else if (maxBytes !== undefined && part.bytes + size > maxBytes && part.bytes > header!.bytes.length) part = openPart();
+        else if (!blank && part.records >= rows) part = openPart();
+        if (!blank) {
+          part.records++;
+          records++;
+        }
+        part.bytes += size;
+        if (run === buf && runEnd === start) {
+          runEnd = end;
+        } else {
+          flush();
+          run = buf;
+          runStart = start;
+          runEnd = end;
+        }
+      },
+      chunkDone: flush,
+    });
+    closePart();
+    if (scan.unterminated) {
+      const line = await lineAtOffset(file, scan.unterminated.offset);
+      throw new UsageError([
+        {
+          file,
+          line,
+          message: 'the record starting here opens a quoted field that is never closed (the file ends inside it); split refuses to cut a file whose quoting is broken: fix or remove that record',
+        },
+      ]);
+    }
+    const wanted = new Set(parts.map((p) => p.file));
+    const stale = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-part-\\d{4,}\\.csv$`);
+    const removedStaleParts = readdirSync(outDir)
+      .filter((f) => stale.test(f) && !wanted.has(f))
+      .sort();
+    for (const f of removedStaleParts) unlinkSync(join(outDir, f));
+    for (const p of parts) renameSync(join(tmp, p.file), join(outDir, p.file));
+    return { file, layout: header!.layout.name, bom: header!.bom, records, outputDirectory: outDir, parts, removedStaleParts };
+  } catch (e) {
+    if (e instanceof RecordTooBigForPart) {
+      const line = await lineAtOffset(file, e.offset);
+      throw new UsageError([
+        { file, line, message: `this record is ${e.size} bytes: with the ${header!.bytes.length}-byte header it does not fit in --max-bytes ${maxBytes}; raise --max-bytes` },
+      ]);
+    }
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new UsageError([{ file: outDir, message: `cannot write (${code}); choose a writable --output-directory` }], { cause: e });
+    throw e;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function writeAll(fd: number, buf: Buffer, start: number, end: number): void {
+  let pos = start;
+  while (pos < end) pos += writeSync(fd, buf, pos, end - pos);
+}

@@ -9,3 +9,4 @@ export {
   type SolutionSource,
 } from './source.js';
 export { buildSolutionTree, ENV_VAR_TYPE_CODES, placeFlows, type ConnectorComponent, type PlacedFlow, type SolutionTree } from './tree.js';
+export { buildArtefacts, compareWithDisk, runBuild, validateTree, type BuildReport, type BuiltCloud, type PackageType } from './build.js';

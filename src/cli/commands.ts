@@ -1,4 +1,5 @@
 import type { CommandModule } from './command-module.js';
+import build from './build.js';
 import cloudList from './cloud-list.js';
 import csvConvert from './csv-convert.js';
 import csvInspect from './csv-inspect.js';
@@ -6,6 +7,7 @@ import csvSplit from './csv-split.js';
 
 /** Every command, one import each, kept in alphabetical order of `<noun> <verb>`. */
 export const COMMANDS: readonly CommandModule[] = [
+  build,
   cloudList,
   csvConvert,
   csvInspect,

@@ -1,0 +1,30 @@
+import type { CommandModule } from './command-module.js';
+import { failSeverityOption, formatOption } from './options.js';
+import type { Format, Severity } from '../diagnostics/index.js';
+
+const command: CommandModule = {
+  noun: 'connector',
+  nounDescription: 'the Office 365 Management Activity API custom connector',
+  verb: 'validate',
+  register(parent, ctx) {
+    parent
+      .command('validate')
+      .description('check connector folders: swagger-parser, JSON Schemas, certification, Activity API and cloud rules')
+      .argument('<folder...>', 'connector folders (apiDefinition.swagger.json, apiProperties.json, README.md, ...)')
+      .addOption(formatOption())
+      .addOption(failSeverityOption())
+      .action(async (folders: string[], opts: { format: Format; failSeverity: Severity }) => {
+        const { validateConnectorFolders } = await import('../connector/build-all.js');
+        const { exitCodeFor, formatDiagnostics } = await import('../diagnostics/index.js');
+        const { ALL_RULES } = await import('./rule-catalog.js');
+        const diagnostics = await validateConnectorFolders(folders, ctx.cwd);
+        ctx.stdout(formatDiagnostics(diagnostics, opts.format, { toolVersion: ctx.version, rules: ALL_RULES, docsBaseUrl: DOCS_BASE_URL }));
+        ctx.exitCode = exitCodeFor(diagnostics, opts.failSeverity);
+      });
+  },
+};
+
+/** Where SARIF helpUri links point: the docs/ folder of the repository. */
+const DOCS_BASE_URL = 'https://github.com/coe-audit/coe-audit/blob/main';
+
+export default command;

@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import { unpackToFolder } from '../solution/index.js';
+import type { CommandModule } from './command-module.js';
+import { pacStyleCommand } from './pac-options.js';
+
+const command: CommandModule = {
+  noun: 'solution',
+  nounDescription: 'pack, unpack and validate Dataverse solutions (the pac solution layout)',
+  verb: 'unpack',
+  register(parent, ctx) {
+    pacStyleCommand(parent, 'unpack')
+      .description('unpack a solution zip into the pac solution unpack layout, refusing unsafe zips')
+      .requiredOption('-z, --zipfile <zip>', 'the solution zip to read')
+      .requiredOption('-f, --folder <dst>', 'a new or empty folder to write the source into')
+      .action((opts: { zipfile: string; folder: string }) => {
+        const result = unpackToFolder({ zipfile: resolve(ctx.cwd, opts.zipfile), folder: resolve(ctx.cwd, opts.folder) });
+        ctx.info(`unpacked ${result.files} files`);
+        ctx.stdout(`${result.folder}\n`);
+      });
+  },
+};
+export default command;

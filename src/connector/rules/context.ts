@@ -1,0 +1,110 @@
+import type { RuleMeta, Severity } from '../../diagnostics/index.js';
+
+export type Json = Record<string, unknown>;
+export type Path = (string | number)[];
+
+/** What the rules see of one connector folder. Absent members were missing or unparsable (other rules say so). */
+export interface ConnectorDocs {
+  /** File names as diagnostics show them (prefixed with the folder when one was given). */
+  names: { apiDefinition: string; apiProperties: string; readme: string; icon: string; settings: string };
+  /** The swagger as parsed from JSON. */
+  apiDefinition?: Json;
+  /** The swagger with local `$ref`s replaced by their targets (resolveLocalRefs). */
+  resolved?: Json;
+  apiProperties?: Json;
+  settings?: Json;
+  readme?: string;
+  icon?: Uint8Array;
+}
+
+export interface Finding {
+  path: Path;
+  message: string;
+  file: string;
+  /** Overrides the rule's default severity for this finding. */
+  severity?: Severity;
+}
+
+export interface ConnectorRule extends RuleMeta {
+  check: (docs: ConnectorDocs) => Finding[];
+}
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
+
+export function obj(value: unknown): Json | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+export function get(value: unknown, ...path: Path): unknown {
+  let v = value;
+  for (const seg of path) {
+    if (Array.isArray(v) && typeof seg === 'number') v = v[seg];
+    else v = obj(v)?.[String(seg)];
+  }
+  return v;
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export interface OperationRef {
+  pathKey: string;
+  method: string;
+  op: Json;
+  at: Path;
+  /** Path-level and operation-level parameters, each with its location. */
+  parameters: { param: Json; at: Path }[];
+}
+
+/** Every operation of a swagger, in document order. */
+export function operations(doc: Json | undefined): OperationRef[] {
+  const out: OperationRef[] = [];
+  const paths = obj(doc?.paths);
+  if (!paths) return out;
+  for (const [pathKey, item] of Object.entries(paths)) {
+    const pathItem = obj(item);
+    if (!pathItem) continue;
+    const shared = Array.isArray(pathItem.parameters) ? pathItem.parameters : [];
+    for (const method of HTTP_METHODS) {
+      const op = obj(pathItem[method]);
+      if (!op) continue;
+      const own = Array.isArray(op.parameters) ? op.parameters : [];
+      const parameters = [
+        ...shared.map((p, i) => ({ param: obj(p) ?? {}, at: ['paths', pathKey, 'parameters', i] as Path })),
+        ...own.map((p, i) => ({ param: obj(p) ?? {}, at: ['paths', pathKey, method, 'parameters', i] as Path })),
+      ];
+      out.push({ pathKey, method, op, at: ['paths', pathKey, method], parameters });
+    }
+  }
+  return out;
+}
+
+/** `/{tenant}/activity/feed/audit/{id}` → `/{}/activity/feed/audit/{}`: paths compared whatever the names. */
+export function pathShape(pathKey: string): string {
+  return pathKey.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '');
+}
+
+/** Every string in a JSON value, with its path. */
+export function* strings(value: unknown, at: Path = []): Generator<{ value: string; at: Path; key?: string }> {
+  if (typeof value === 'string') yield { value, at };
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], [...at, i]);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'string') yield { value: v, at: [...at, k], key: k };
+      else yield* strings(v, [...at, k]);
+    }
+  }
+}
+
+/** The connection parameters of apiProperties with their paths. */
+export function connectionParameters(apiProperties: Json | undefined): { name: string; param: Json; at: Path }[] {
+  const params = obj(get(apiProperties, 'properties', 'connectionParameters'));
+  if (!params) return [];
+  return Object.entries(params).map(([name, p]) => ({ name, param: obj(p) ?? {}, at: ['properties', 'connectionParameters', name] }));
+}
+
+/** The first oauthSetting connection parameter (the `token` parameter of an aad connector). */
+export function oauthParameter(apiProperties: Json | undefined): { name: string; param: Json; at: Path } | undefined {
+  return connectionParameters(apiProperties).find((p) => p.param.type === 'oauthSetting');
+}

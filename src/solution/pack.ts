@@ -1,0 +1,176 @@
+import { UsageError } from '../errors.js';
+import { CONTENT_TYPES_ENTRY, contentTypesXml } from './content-types.js';
+import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
+import { childElements, elementsByPath, firstChild, parseXml, serializeXml, setText, textOf, type XDocument, type XElement } from './xml.js';
+import { writeZip, type ZipEntry } from './zip.js';
+
+export type PackageType = 'Unmanaged' | 'Managed';
+
+export interface PackOptions {
+  packageType: PackageType;
+  /** Every entry's DOS timestamp (its UTC date and time). Defaults to 1980-01-01T00:00:00Z, so output is reproducible. */
+  timestamp?: Date;
+  /** Where the tree came from, to name files in error messages (for example the --folder value). */
+  origin?: string;
+}
+
+export const SOLUTION_XML = 'Other/Solution.xml';
+export const CUSTOMIZATIONS_XML = 'Other/Customizations.xml';
+/** pac's unpack leaves out a connector whose name is longer than this, and import then fails. */
+export const MAX_CONNECTOR_NAME_LENGTH = 30;
+
+/** Top-level order of customizations.xml (solution-format §3.7); a missing section is created at its place. */
+const CUSTOMIZATIONS_ORDER = [
+  'Entities', 'Roles', 'Workflows', 'FieldSecurityProfiles', 'Templates', 'EntityImageConfigs', 'AttributeImageConfigs',
+  'EntityMaps', 'EntityRelationships', 'OrganizationSettings', 'optionsets', 'Dashboards', 'WebResources', 'CustomControls',
+  'AppModuleSiteMaps', 'AppModules', 'EntityDataProviders', 'AIModels', 'CanvasApps', 'Connectors', 'connectionreferences', 'Languages',
+];
+
+/** Zip folder order after the two manifests (solution-format §2.3); folders not listed go before environmentvariabledefinitions. */
+const FOLDER_ORDER = ['Workflows', 'WebResources', 'CanvasApps', 'Connector', 'aipluginoperations', 'aiplugins', 'customapis', 'Assets', 'botcomponents', 'bots'];
+const LAST_FOLDER = 'environmentvariabledefinitions';
+
+/** A source path whose content pac merges into customizations.xml in ways the native packer does not reproduce. */
+const NEEDS_PAC = /(^|\/)[^/]+\.(data|meta)\.xml$|^Entities\/|^Other\/(?!Solution\.xml$|Customizations\.xml$)/i;
+
+const WORKFLOW_DATA = /^Workflows\/[^/]+\.data\.xml$/i;
+const CONNECTOR_XML = /^Connectors\/[^/]+\.xml$/i;
+
+/** Packs a source tree (the `pac solution unpack` layout) into solution zip bytes, as `pac solution pack` does. */
+export function packSolution(tree: SourceTree, options: PackOptions): Uint8Array {
+  return writeZip(planSolutionZip(tree, options), { timestamp: options.timestamp });
+}
+
+/** The zip entries, in order, that packSolution writes. */
+export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'packageType' | 'origin'>): ZipEntry[] {
+  const name = (rel: string) => (options.origin ? `${options.origin.replace(/[\\/]+$/, '')}/${rel}` : rel);
+  const need = (rel: string) => {
+    const data = tree.get(rel);
+    if (!data) throw new UsageError([{ file: name(rel), message: "is missing; --folder must hold the layout that 'pac solution unpack' writes (Other/Solution.xml, Other/Customizations.xml, …)" }]);
+    return data;
+  };
+  const parse = (rel: string, data: Uint8Array) => parseXml(data, name(rel));
+  const fail = (rel: string, el: XElement | undefined, message: string) =>
+    new UsageError([{ file: name(rel), ...(el ? { line: el.line, column: el.column } : {}), message }]);
+
+  const solution = parse(SOLUTION_XML, need(SOLUTION_XML));
+  const customizations = parse(CUSTOMIZATIONS_XML, need(CUSTOMIZATIONS_XML));
+  for (const [rel, doc] of [[SOLUTION_XML, solution], [CUSTOMIZATIONS_XML, customizations]] as const) {
+    if (doc.root.name !== 'ImportExportXml') throw fail(rel, doc.root, `the root element is <${doc.root.name}>; expected <ImportExportXml>`);
+  }
+  const managed = elementsByPath(solution.root, ['SolutionManifest', 'Managed'])[0];
+  if (!managed) throw fail(SOLUTION_XML, solution.root, 'has no <SolutionManifest><Managed> element');
+  setText(managed, options.packageType === 'Managed' ? '1' : '0');
+
+  for (const rel of [...tree.keys()].sort(compareEnumerationOrder)) {
+    if (NEEDS_PAC.test(rel) && !WORKFLOW_DATA.test(rel)) {
+      throw new UsageError([{ file: name(rel), message: "the native packer merges only workflows and connectors into customizations.xml; pack this solution with --packer pac" }]);
+    }
+  }
+
+  // Workflows: inline ones stay, split-out .data.xml files are appended in enumeration order.
+  const workflows = section(customizations.root, 'Workflows');
+  const workflowSources: [string, XElement][] = childElements(workflows, 'Workflow').map((w) => [CUSTOMIZATIONS_XML, w]);
+  for (const rel of [...tree.keys()].filter((k) => WORKFLOW_DATA.test(k)).sort(compareEnumerationOrder)) {
+    const doc = parse(rel, tree.get(rel)!);
+    if (doc.root.name !== 'Workflow') throw fail(rel, doc.root, `the root element is <${doc.root.name}>; a .data.xml file under Workflows/ holds one <Workflow>`);
+    append(workflows, withoutInheritedNamespaces(doc, customizations.root));
+    workflowSources.push([rel, doc.root]);
+  }
+  for (const [rel, w] of workflowSources) {
+    for (const field of ['JsonFileName', 'XamlFileName']) {
+      const el = firstChild(w, field);
+      const path = textOf(el)?.trim();
+      if (el && (!path || !tree.has(path.replace(/^\//, '')))) {
+        throw fail(rel, el, `${field} names ${JSON.stringify(path ?? '')}, which is not in the folder; add the file or fix the name`);
+      }
+    }
+  }
+
+  // Connectors: Connectors/<name>.xml merged; their files go to Connector/ (singular).
+  const connectorSources: [string, XElement][] = [];
+  const connectorFiles = [...tree.keys()].filter((k) => CONNECTOR_XML.test(k)).sort(compareEnumerationOrder);
+  const hasConnectors = connectorFiles.length > 0 || childElements(customizations.root, 'Connectors').some((c) => c.children.length > 0);
+  if (hasConnectors) {
+    const connectors = section(customizations.root, 'Connectors');
+    connectorSources.push(...childElements(connectors, 'Connector').map((c): [string, XElement] => [CUSTOMIZATIONS_XML, c]));
+    for (const rel of connectorFiles) {
+      const doc = parse(rel, tree.get(rel)!);
+      if (doc.root.name !== 'Connector') throw fail(rel, doc.root, `the root element is <${doc.root.name}>; an .xml file under Connectors/ holds one <Connector>`);
+      append(connectors, withoutInheritedNamespaces(doc, customizations.root));
+      connectorSources.push([rel, doc.root]);
+    }
+  }
+  for (const [rel, c] of connectorSources) {
+    const nameEl = firstChild(c, 'name');
+    const connectorName = textOf(nameEl)?.trim() ?? '';
+    if (!connectorName) throw fail(rel, c, 'the <Connector> has no <name>');
+    if (connectorName.length > MAX_CONNECTOR_NAME_LENGTH) {
+      throw fail(rel, nameEl, `connector name '${connectorName}' is ${connectorName.length} characters; pac drops connectors whose name is over ${MAX_CONNECTOR_NAME_LENGTH} characters and import then fails ("Connector Import Failed: File Not Found"); shorten it`);
+    }
+    for (const el of childElements(c)) {
+      const value = textOf(el)?.trim() ?? '';
+      if (value.startsWith('/Connector/') && !tree.has(`Connectors/${value.slice('/Connector/'.length)}`)) {
+        throw fail(rel, el, `<${el.name}> names ${value}, but Connectors/${value.slice('/Connector/'.length)} is not in the folder`);
+      }
+    }
+  }
+
+  // Component files, grouped by zip folder, each group in enumeration order.
+  const groups = new Map<string, string[]>();
+  const sources = new Map<string, string>();
+  for (const rel of tree.keys()) {
+    if (!rel.includes('/') || rel.startsWith('Other/') || WORKFLOW_DATA.test(rel) || CONNECTOR_XML.test(rel)) continue;
+    const entry = rel.startsWith('Connectors/') ? `Connector/${rel.slice('Connectors/'.length)}` : rel;
+    const clash = sources.get(entry.toLowerCase());
+    if (clash) throw new UsageError([{ file: name(rel), message: `would be written to the zip as ${entry}, as ${clash} is; remove one of them` }]);
+    sources.set(entry.toLowerCase(), rel);
+    const folder = entry.slice(0, entry.indexOf('/'));
+    groups.set(folder, [...(groups.get(folder) ?? []), entry]);
+  }
+  const folderRank = (f: string) => (f === LAST_FOLDER ? 2 : FOLDER_ORDER.includes(f) ? 0 : 1);
+  const folders = [...groups.keys()].sort(
+    (a, b) => folderRank(a) - folderRank(b) || (folderRank(a) === 0 ? FOLDER_ORDER.indexOf(a) - FOLDER_ORDER.indexOf(b) : compareEnumerationOrder(a, b)),
+  );
+  const entries: ZipEntry[] = [
+    { name: 'customizations.xml', data: utf8(serializeXml(customizations)) },
+    { name: 'solution.xml', data: utf8(serializeXml(solution)) },
+  ];
+  for (const folder of folders) {
+    for (const entry of groups.get(folder)!.sort(compareEnumerationOrder)) entries.push({ name: entry, data: tree.get(sources.get(entry.toLowerCase())!)! });
+  }
+  entries.push({ name: CONTENT_TYPES_ENTRY, data: utf8(contentTypesXml(entries.map((e) => e.name))) });
+  return entries;
+}
+
+/** `X.zip` → `X_managed.zip`: the second file `--packagetype Both` writes. */
+export function managedZipPath(zipfile: string): string {
+  return /\.zip$/i.test(zipfile) ? `${zipfile.slice(0, -4)}_managed${zipfile.slice(-4)}` : `${zipfile}_managed`;
+}
+
+/** The top-level section of customizations.xml, created empty at its place in the known order when absent. */
+export function section(root: XElement, name: string): XElement {
+  const found = firstChild(root, name);
+  if (found) return found;
+  const el: XElement = { type: 'element', name, attrs: [], children: [], selfClosing: true, line: root.line, column: root.column };
+  const rank = CUSTOMIZATIONS_ORDER.indexOf(name);
+  const before = root.children.findIndex((c) => c.type === 'element' && CUSTOMIZATIONS_ORDER.indexOf(c.name) > rank);
+  root.children.splice(before < 0 ? root.children.length : before, 0, el);
+  return el;
+}
+
+function append(parent: XElement, child: XElement): void {
+  parent.children.push(child);
+  parent.selfClosing = false;
+}
+
+/** The split file's root without namespace declarations that customizations.xml already makes (pac drops xmlns:xsi). */
+function withoutInheritedNamespaces(doc: XDocument, into: XElement): XElement {
+  const inherited = new Set(into.attrs.filter(([k]) => k === 'xmlns' || k.startsWith('xmlns:')).map(([k, v]) => `${k}\u0000${v}`));
+  return { ...doc.root, attrs: doc.root.attrs.filter(([k, v]) => !inherited.has(`${k}\u0000${v}`)) };
+}
+
+export function utf8(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'utf8'));
+}
+

@@ -1,4 +1,5 @@
 import type { CommandModule } from './command-module.js';
+import build from './build.js';
 import cloudList from './cloud-list.js';
 import connectorBuild from './connector-build.js';
 import connectorValidate from './connector-validate.js';
@@ -17,6 +18,7 @@ import subscriptionStop from './subscription-stop.js';
 
 /** Every command, one import each, kept in alphabetical order of `<noun> <verb>`. */
 export const COMMANDS: readonly CommandModule[] = [
+  build,
   cloudList,
   connectorBuild,
   connectorValidate,

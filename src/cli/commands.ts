@@ -5,6 +5,7 @@ import connectorValidate from './connector-validate.js';
 import csvConvert from './csv-convert.js';
 import csvInspect from './csv-inspect.js';
 import csvSplit from './csv-split.js';
+import flowRun from './flow-run.js';
 import solutionPack from './solution-pack.js';
 import solutionUnpack from './solution-unpack.js';
 
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CommandModule[] = [
   csvConvert,
   csvInspect,
   csvSplit,
+  flowRun,
   solutionPack,
   solutionUnpack,
 ];

@@ -20,7 +20,7 @@ const command: CommandModule = {
       .command('run')
       .description('run one flow (a flow JSON file, or a display name in --solution) and print its run history')
       .argument('<flow>', 'flow JSON file, or the display name of a flow in --solution')
-      .option('--solution <folder>', 'unpacked solution folder holding the flow')
+      .option('--solution <folder|zip>', 'solution holding the flow: an unpacked folder or a solution zip')
       .option('--store <file>', 'seed of the local Dataverse store (YAML or JSON: apps, environmentVariables, tables)')
       .option('--input <json>', 'trigger body for Request triggers (PowerAppV2, Button), as JSON text')
       .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')

@@ -1,4 +1,4 @@
-export { listSolutionFlows, locateFlow, readFlowFile } from './locate.js';
+export { listSolutionFlows, locateFlow, readFlowFile, readSolution } from './locate.js';
 export type { LocatedFlow } from './locate.js';
 export { formatRunText, runFlowRequest } from './run.js';
 export type { FlowRunReport, FlowRunRequest } from './run.js';

@@ -9,6 +9,7 @@ import csvInspect from './csv-inspect.js';
 import csvSplit from './csv-split.js';
 import doctor from './doctor.js';
 import emulatorStart from './emulator-start.js';
+import flowRun from './flow-run.js';
 import solutionPack from './solution-pack.js';
 import solutionUnpack from './solution-unpack.js';
 import solutionValidate from './solution-validate.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandModule[] = [
   csvSplit,
   doctor,
   emulatorStart,
+  flowRun,
   solutionPack,
   solutionUnpack,
   solutionValidate,

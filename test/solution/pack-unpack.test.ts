@@ -125,6 +125,12 @@ describe('packSolution refuses bad sources with the file and place', () => {
     expect(e.message).toMatch(/^src\/Other\/Customizations\.xml:3:\d+: malformed XML: /);
   });
 
+  it('a DOCTYPE (entity expansion) is refused', () => {
+    const src = base();
+    src.set('Other/Customizations.xml', bytes('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>\n<ImportExportXml>&a;</ImportExportXml>'));
+    expect(usageError(() => pack(src)).message).toMatch(/^Other\/Customizations\.xml:2:\d+: malformed XML: a DOCTYPE is not allowed/);
+  });
+
   it('missing Other/Solution.xml', () => {
     const src = base();
     src.delete('Other/Solution.xml');

@@ -86,7 +86,7 @@ let compiled: { definition: ValidateFunction; properties: ValidateFunction; sett
 /** The schemas are compiled once per process, on first use (not at import: `connector build` never needs them). */
 function validators() {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, inlineRefs: false });
     compiled = {
       definition: ajv.compile(API_DEFINITION_SCHEMA),
       properties: ajv.compile(API_PROPERTIES_SCHEMA),

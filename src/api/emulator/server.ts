@@ -1,0 +1,729 @@
+import { constants as cryptoConstants, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { CLOUDS, findCloud, type Cloud } from '../../clouds/index.js';
+import { UsageError } from '../../errors.js';
+import { systemClock, type Clock } from '../clock.js';
+import {
+  ACTIVITY_FEED_READ,
+  ACTIVITY_FEED_READ_DLP,
+  canonicalContentType,
+  CONTENT_TYPES,
+  GUID_RE,
+  ZERO_GUID,
+  type ContentType,
+} from '../content-types.js';
+import { authorityMetadataFor } from '../authority.js';
+import { afMessage } from '../error-catalogue.js';
+import { decodeJwtHeader, decodeJwtPayload, signHs256, verifyHs256 } from '../jwt.js';
+import { hashUnit, randomGuid, seededRandom } from '../rng.js';
+import { emptyFaultReport, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport } from './faults.js';
+import { generateSeededData, type SeededBlob, type SeededData } from './records.js';
+import { generateEmulatorTls } from './tls.js';
+
+export interface EmulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Serve HTTPS with a generated CA (returned as caFile / caPem). MSAL needs HTTPS for the authority. */
+  https?: boolean;
+  seed?: number;
+  tenantId?: string;
+  clientId?: string;
+  /** Default: random per start. */
+  clientSecret?: string;
+  /** The cloud it serves when the Host header names none: its audience is accepted (default commercial). */
+  cloud?: string;
+  /** Application roles granted to the app (the token's `roles`); default ActivityFeed.Read and ServiceHealth.Read. */
+  roles?: string[];
+  /** PEM certificates registered on the app, for certificate (client assertion) credentials. */
+  certificates?: string[];
+  eventsPerHour?: number;
+  /** History length in days (default 7); `hours` wins when given. */
+  days?: number;
+  hours?: number;
+  eventsPerBlob?: number;
+  duplicateRate?: number;
+  latencyMinutes?: [number, number];
+  /** Content listing page size (undocumented by Microsoft; small default so paging is always exercised). */
+  pageSize?: number;
+  /** Content types enabled at start, since the beginning of the history (default Audit.General). */
+  subscriptions?: string[];
+  /** `kind=rate,…` or rates by kind. */
+  faults?: string | FaultRates;
+  /** Consecutive faults injected into one request at most, so a retrying client always gets through (default 3). */
+  maxFaultsPerRequest?: number;
+  slowMs?: number;
+  /** Injectable clock: a Clock or just a now() function. */
+  clock?: Clock | (() => number);
+  /** Tenant quota per PublisherIdentifier, requests per minute (default 2,000, doc baseline). */
+  quotaPerMinute?: number;
+  /** Quota of the shared bucket of requests without PublisherIdentifier (default 100). */
+  anonymousQuotaPerMinute?: number;
+  /** Status of AF429 (default 403 as observed; 429 for robustness tests). */
+  throttleStatus?: 403 | 429;
+  /** Adds Retry-After (seconds) to AF429 responses; none by default (none is documented). */
+  retryAfterSeconds?: number;
+  /** Windows over 24 h: strict = AF20030 (default), lenient = first 24 h only. */
+  windowRule?: 'strict' | 'lenient';
+  /** Grace beyond 7 days for startTime (default 60 min, as Elastic observed). */
+  windowGraceMinutes?: number;
+  /** Path version in NextPageUri: v1 (default, as the doc sample) or v1.0. */
+  nextPageApiVersion?: 'v1' | 'v1.0';
+  /** Second start within this many minutes fails with AF429 (default 0 = off). */
+  startThrottleMinutes?: number;
+  /** Start within this many minutes of a stop answers enabled but stays disabled (obs #479; default 0 = off). */
+  restartGlitchMinutes?: number;
+  /** First listable blob no earlier than startedAt + this (default 0). */
+  initialDelayMinutes?: number;
+  /** Server clock skew in ms (default 0). */
+  skewMs?: number;
+  tokenLifetimeSeconds?: number;
+}
+
+export interface SubscriptionState {
+  contentType: ContentType;
+  status: 'enabled' | 'disabled';
+  webhook: null | { status: string; address: string; authId: string | null; expiration: string | null };
+  startedAt: number;
+  stoppedAt?: number;
+  lastStartAt?: number;
+  /** Hidden from /list (restart glitch). */
+  hidden?: boolean;
+}
+
+export interface EmulatorReport {
+  faults: FaultReport;
+  requests: {
+    total: number;
+    byMethod: Record<string, number>;
+    /** AF429 answers from the quota buckets (not from the throttle fault). */
+    quotaRejections: number;
+    /** Per PublisherIdentifier: requests and the most seen within any 60 s of the emulator clock. */
+    byPublisher: Record<string, { total: number; maxPerMinute: number }>;
+  };
+  tokens: { issued: number; refused: number };
+}
+
+export interface RunningEmulator {
+  managementUrl: string;
+  authorityUrl: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  caFile?: string;
+  caPem?: string;
+  port: number;
+  cloud: Cloud;
+  seeded: SeededData;
+  faults: FaultReport;
+  subscriptions: Map<ContentType, SubscriptionState>;
+  report(): EmulatorReport;
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const DENIED = { Message: 'Authorization has been denied for this request.' };
+const DAY = 86_400_000;
+
+const STATUS: Record<string, number> = { AF20050: 404, AF10001: 403, AF20010: 403, AF20011: 403, AF50000: 500, AF50005: 500, AF50006: 500 };
+
+class AfError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number = STATUS[code] ?? 400,
+  ) {
+    super(message);
+  }
+}
+
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  origin: string;
+  query: Map<string, string>;
+  cloud: Cloud;
+}
+
+/** Starts the Activity API emulator (activity-api.md §8) on 127.0.0.1. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const clockOpt = options.clock;
+  const clock: Clock = typeof clockOpt === 'function' ? { now: clockOpt, sleep: systemClock().sleep } : (clockOpt ?? systemClock());
+  const skew = options.skewMs ?? 0;
+  const now = () => clock.now() + skew;
+  const seed = options.seed ?? 1;
+  const rnd = seededRandom(seed ^ 0x5eed);
+  const tenantId = (options.tenantId ?? randomGuid(rnd)).toLowerCase();
+  if (!GUID_RE.test(tenantId)) throw new UsageError(`--tenant-id: '${options.tenantId}' is not a GUID`);
+  const clientId = options.clientId ?? randomGuid(rnd);
+  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const defaultCloud = findCloud(options.cloud ?? 'commercial');
+  if (!defaultCloud) throw new UsageError(`unknown cloud '${options.cloud}'`);
+  const roles = options.roles ?? [ACTIVITY_FEED_READ, 'ServiceHealth.Read'];
+  const certs = (options.certificates ?? []).map((pem) => new X509Certificate(pem));
+  const signingKey = randomBytes(32);
+  const rates = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? {});
+  const maxFaults = options.maxFaultsPerRequest ?? 3;
+  const pageSize = options.pageSize ?? 3;
+  const quota = options.quotaPerMinute ?? 2000;
+  const anonQuota = options.anonymousQuotaPerMinute ?? 100;
+  const throttleStatus = options.throttleStatus ?? 403;
+  const grace = (options.windowGraceMinutes ?? 60) * 60_000;
+  const lifetime = options.tokenLifetimeSeconds ?? 3599;
+  const startNow = now();
+  const seeded = generateSeededData({
+    seed,
+    tenantId,
+    now: startNow,
+    hours: options.hours ?? (options.days ?? 7) * 24,
+    eventsPerHour: options.eventsPerHour ?? 20,
+    eventsPerBlob: options.eventsPerBlob ?? 10,
+    duplicateRate: options.duplicateRate ?? 0.02,
+    latencyMinutes: options.latencyMinutes ?? [60, 90],
+  });
+  const blobsById = new Map(seeded.blobs.map((b) => [b.contentId, b]));
+  const blobsByType = new Map<ContentType, SeededBlob[]>(CONTENT_TYPES.map((t) => [t, []]));
+  for (const b of seeded.blobs) blobsByType.get(b.contentType)!.push(b);
+  for (const list of blobsByType.values()) list.sort((a, b) => a.contentCreated - b.contentCreated || (a.contentId < b.contentId ? -1 : 1));
+
+  const subscriptions = new Map<ContentType, SubscriptionState>();
+  for (const name of options.subscriptions ?? ['Audit.General']) {
+    const ct = canonicalContentType(name);
+    if (!ct) throw new UsageError(`unknown content type '${name}'`);
+    subscriptions.set(ct, { contentType: ct, status: 'enabled', webhook: null, startedAt: -Infinity });
+  }
+
+  const faults = emptyFaultReport(rates);
+  const attempts = new Map<string, number>();
+  const streak = new Map<string, number>();
+  const dupReported = new Set<string>();
+  const stats: EmulatorReport = {
+    faults,
+    requests: { total: 0, byMethod: {}, quotaRejections: 0, byPublisher: {} },
+    tokens: { issued: 0, refused: 0 },
+  };
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const windows = new Map<string, { times: number[]; head: number }>();
+
+  const tls = options.https ? generateEmulatorTls() : undefined;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    void handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, { error: { code: 'AF50000', message: `${afMessage('AF50000')} (${String(e)})` } });
+      else res.destroy();
+    });
+  };
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  const scheme = tls ? 'https' : 'http';
+  const baseUrl = `${scheme}://127.0.0.1:${port}`;
+
+  function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, {
+      'Content-Type': JSON_TYPE,
+      'Cache-Control': 'no-cache',
+      Pragma: 'no-cache',
+      Expires: '-1',
+      Date: new Date(now()).toUTCString(),
+      Server: 'Microsoft-IIS/8.5',
+      'X-AspNet-Version': '4.0.30319',
+      'X-Powered-By': 'ASP.NET',
+      'Content-Length': String(Buffer.byteLength(text)),
+      ...extra,
+    });
+    res.end(text);
+  }
+
+  function sendAf(res: ServerResponse, e: AfError, extra: Record<string, string> = {}): void {
+    send(res, e.status, { error: { code: e.code, message: e.message } }, extra);
+  }
+
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = req.headers.host ?? `127.0.0.1:${port}`;
+    const origin = `${scheme}://${host}`;
+    const url = new URL(req.url ?? '/', origin);
+    const hostName = host.replace(/:\d+$/, '').toLowerCase();
+    const cloud = CLOUDS.find((c) => c.managementHost === hostName) ?? defaultCloud!;
+    const query = new Map<string, string>();
+    for (const [k, v] of url.searchParams) query.set(k.toLowerCase(), v);
+    const ctx: Ctx = { req, res, url, origin, query, cloud };
+    const path = url.pathname;
+    const tokenRoute = /^\/([^/]+)\/oauth2\/(v2\.0\/)?token$/.exec(path);
+    if (tokenRoute && req.method === 'POST') return token(ctx, decodeURIComponent(tokenRoute[1]!), Boolean(tokenRoute[2]), await readBody(req));
+    const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
+    if (oidc && req.method === 'GET') return send(res, 200, authorityMetadataFor(origin, oidc[1]!));
+    if (path === '/_emulator/report' && req.method === 'GET') return send(res, 200, stats);
+    const api = /^\/api\/v1(?:\.0)?\/([^/]+)\/activity\/feed\/(.+)$/.exec(path);
+    const route = api ? routeOf(req.method ?? 'GET', api[2]!) : undefined;
+    if (!api || !route) return send(res, 404, { Message: `No HTTP resource was found that matches the request URI '${url.href}'.` });
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    try {
+      await apiCall(ctx, decodeURIComponent(api[1]!), route, body);
+    } catch (e) {
+      if (e instanceof AfError) return sendAf(res, e);
+      throw e;
+    }
+  }
+
+  function routeOf(method: string, rest: string): { name: string; contentId?: string } | undefined {
+    const m = method.toUpperCase();
+    if (m === 'POST' && rest === 'subscriptions/start') return { name: 'StartSubscription' };
+    if (m === 'POST' && rest === 'subscriptions/stop') return { name: 'StopSubscription' };
+    if (m === 'GET' && rest === 'subscriptions/list') return { name: 'ListSubscriptions' };
+    if (m === 'GET' && rest === 'subscriptions/content') return { name: 'GetContents' };
+    if (m === 'GET' && rest === 'subscriptions/notifications') return { name: 'ListNotifications' };
+    if (m === 'GET' && rest === 'resources/dlpSensitiveTypes') return { name: 'GetDlpSensitiveTypes' };
+    const blob = /^audit\/(.+)$/.exec(rest);
+    if (m === 'GET' && blob) return { name: 'GetBlob', contentId: decodeURIComponent(blob[1]!) };
+    return undefined;
+  }
+
+  function acceptedAudiences(ctx: Ctx): string[] {
+    return [ctx.cloud.managementAudience, ctx.origin, baseUrl];
+  }
+
+  async function apiCall(ctx: Ctx, urlTenant: string, route: { name: string; contentId?: string }, body: string): Promise<void> {
+    const { req, res, query } = ctx;
+    // Authentication: 401 with the ASP.NET body for any bad token (§8 item 4).
+    const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const claims = auth ? verifyHs256(auth[1]!, signingKey) : undefined;
+    const aud = typeof claims?.aud === 'string' ? claims.aud.replace(/\/$/, '') : '';
+    if (!claims || typeof claims.exp !== 'number' || claims.exp * 1000 <= now() || !acceptedAudiences(ctx).includes(aud)) {
+      return send(res, 401, DENIED);
+    }
+    if (!GUID_RE.test(urlTenant)) throw new AfError('AF20013', afMessage('AF20013', urlTenant));
+    if (String(claims.tid).toLowerCase() !== urlTenant.toLowerCase()) throw new AfError('AF20010', afMessage('AF20010', urlTenant, String(claims.tid)));
+    if (urlTenant.toLowerCase() !== tenantId) throw new AfError('AF20011', afMessage('AF20011', urlTenant));
+    const perms = [...(Array.isArray(claims.roles) ? (claims.roles as string[]) : []), ...(typeof claims.scp === 'string' ? claims.scp.split(' ') : [])];
+    if (!perms.includes(ACTIVITY_FEED_READ)) throw new AfError('AF10001', afMessage('AF10001', perms.join(' ')));
+
+    // Quota: a token bucket per PublisherIdentifier; requests without one share the zero-GUID bucket (§8 item 20).
+    const publisher = (query.get('publisheridentifier') || ZERO_GUID).toLowerCase();
+    const t = now();
+    stats.requests.total++;
+    stats.requests.byMethod[route.name] = (stats.requests.byMethod[route.name] ?? 0) + 1;
+    const pub = (stats.requests.byPublisher[publisher] ??= { total: 0, maxPerMinute: 0 });
+    pub.total++;
+    const w = windows.get(publisher) ?? { times: [], head: 0 };
+    windows.set(publisher, w);
+    w.times.push(t);
+    while (w.times[w.head]! <= t - 60_000) w.head++;
+    pub.maxPerMinute = Math.max(pub.maxPerMinute, w.times.length - w.head);
+    const cap = publisher === ZERO_GUID ? anonQuota : quota;
+    const b = buckets.get(publisher) ?? { tokens: cap, at: t };
+    b.tokens = Math.min(cap, b.tokens + ((t - b.at) * cap) / 60_000);
+    b.at = t;
+    buckets.set(publisher, b);
+    const retryAfter: Record<string, string> = options.retryAfterSeconds ? { 'Retry-After': String(options.retryAfterSeconds) } : {};
+    if (b.tokens < 1) {
+      stats.requests.quotaRejections++;
+      return sendAf(res, new AfError('AF429', afMessage('AF429', route.name, publisher), throttleStatus), retryAfter);
+    }
+    b.tokens -= 1;
+
+    // Faults: decided from (seed, request, attempt), so the same seed gives the same faults whatever the order.
+    const target = `${route.name} ${ctx.url.pathname.replace(/%24/gi, '$')}?${[...query.entries()].filter(([k]) => k !== 'publisheridentifier').sort().map(([k, v]) => `${k}=${v}`).join('&')}`;
+    const attempt = attempts.get(target) ?? 0;
+    attempts.set(target, attempt + 1);
+    const fault = pickFault(target, attempt, route.name);
+    if (fault) {
+      faults.counts[fault]++;
+      faults.injected.push({ kind: fault, method: route.name, target, attempt });
+      if (fault === 'throttle') return sendAf(res, new AfError('AF429', afMessage('AF429', route.name, publisher), throttleStatus), retryAfter);
+      if (fault === 'server-error') return sendAf(res, new AfError('AF50000', afMessage('AF50000')));
+      if (fault === 'unauthorized') return send(res, 401, DENIED);
+      if (fault === 'drop') {
+        res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': '4096' });
+        res.write('[{"CreationTime":"20');
+        setImmediate(() => req.socket.destroy());
+        return;
+      }
+      if (fault === 'slow') await new Promise((r) => setTimeout(r, options.slowMs ?? 100));
+    }
+    switch (route.name) {
+      case 'StartSubscription':
+        return startSubscription(ctx, body);
+      case 'StopSubscription':
+        return stopSubscription(ctx);
+      case 'ListSubscriptions':
+        return send(res, 200, [...subscriptions.values()].filter((s) => !s.hidden).map((s) => ({ contentType: s.contentType, status: s.status, webhook: s.webhook })));
+      case 'GetContents':
+        return listContent(ctx, urlTenant, target, perms);
+      case 'ListNotifications': {
+        const ct = requireContentType(query);
+        requireEnabled(ct);
+        windowOf(query);
+        return send(res, 200, []);
+      }
+      case 'GetDlpSensitiveTypes':
+        return dlpTypes(ctx);
+      case 'GetBlob':
+        return getBlob(ctx, route.contentId!, perms);
+    }
+  }
+
+  function pickFault(target: string, attempt: number, method: string): FaultKind | undefined {
+    if ((streak.get(target) ?? 0) >= maxFaults) {
+      streak.set(target, 0);
+      return undefined;
+    }
+    for (const kind of ['drop', 'server-error', 'throttle', 'unauthorized', 'slow'] as const) {
+      const rate = rates[kind] ?? 0;
+      if (rate > 0 && hashUnit(seed, kind, target, attempt) < rate) {
+        streak.set(target, kind === 'slow' ? 0 : (streak.get(target) ?? 0) + 1);
+        return kind;
+      }
+    }
+    void method;
+    streak.set(target, 0);
+    return undefined;
+  }
+
+  function requireContentType(query: Map<string, string>): ContentType {
+    const given = query.get('contenttype');
+    if (given === undefined) throw new AfError('AF20001', afMessage('AF20001', 'contentType'));
+    const ct = canonicalContentType(given);
+    if (!ct) throw new AfError('AF20020', afMessage('AF20020'));
+    return ct;
+  }
+
+  function requireEnabled(ct: ContentType): SubscriptionState {
+    const s = subscriptions.get(ct);
+    if (!s) throw new AfError('AF20022', afMessage('AF20022'));
+    if (s.status !== 'enabled') throw new AfError('AF20023', 'The subscription was disabled.');
+    return s;
+  }
+
+  function startSubscription(ctx: Ctx, body: string): void {
+    const given = ctx.query.get('contenttype');
+    const ct = requireContentType(ctx.query);
+    let webhook: SubscriptionState['webhook'] = null;
+    if (body.trim()) {
+      let parsed: { webhook?: { address?: string; authId?: string; expiration?: string } } = {};
+      try {
+        parsed = JSON.parse(body) as typeof parsed;
+      } catch {
+        throw new AfError('AF20002', afMessage('AF20002', 'body', 'json'));
+      }
+      const wh = parsed.webhook;
+      if (wh) {
+        if (!wh.address) throw new AfError('AF20001', afMessage('AF20001', 'webhook.address'));
+        if (!/^https:\/\//i.test(wh.address)) throw new AfError('AF20021', afMessage('AF20021', wh.address, 'The address must begin with HTTPS.'));
+        if (wh.expiration && Date.parse(wh.expiration) < now()) throw new AfError('AF20003', afMessage('AF20003', wh.expiration));
+        webhook = { status: 'enabled', address: wh.address, authId: wh.authId ?? null, expiration: wh.expiration || null };
+      }
+    }
+    const t = now();
+    const s = subscriptions.get(ct);
+    const throttleMs = (options.startThrottleMinutes ?? 0) * 60_000;
+    if (s?.lastStartAt !== undefined && throttleMs > 0 && t - s.lastStartAt < throttleMs) {
+      throw new AfError('AF429', afMessage('AF429', 'StartSubscription', (ctx.query.get('publisheridentifier') || ZERO_GUID).toLowerCase()), throttleStatus);
+    }
+    if (s && s.status === 'enabled' && JSON.stringify(s.webhook) === JSON.stringify(webhook)) {
+      throw new AfError('AF20024', afMessage('AF20024'));
+    }
+    const glitchMs = (options.restartGlitchMinutes ?? 0) * 60_000;
+    if (s && s.status === 'disabled' && s.stoppedAt !== undefined && glitchMs > 0 && t - s.stoppedAt < glitchMs) {
+      s.hidden = true;
+      s.lastStartAt = t;
+      return send(ctx.res, 200, { contentType: given, status: 'enabled', webhook });
+    }
+    const keep = s && s.status === 'enabled' ? s.startedAt : t;
+    subscriptions.set(ct, { contentType: ct, status: 'enabled', webhook, startedAt: keep, lastStartAt: t });
+    send(ctx.res, 200, { contentType: given, status: 'enabled', webhook });
+  }
+
+  function stopSubscription(ctx: Ctx): void {
+    const ct = requireContentType(ctx.query);
+    const s = subscriptions.get(ct);
+    if (!s) throw new AfError('AF20022', afMessage('AF20022'));
+    s.status = 'disabled';
+    s.stoppedAt = now();
+    send(ctx.res, 200, undefined, { 'Content-Length': '0' });
+  }
+
+  /** [start, end) of a content or notifications request, by the rules of §8 item 14. */
+  function windowOf(query: Map<string, string>): { start: number; end: number; rawStart: string; rawEnd: string } {
+    const rs = query.get('starttime');
+    const re = query.get('endtime');
+    const t = now();
+    if (rs === undefined && re === undefined) {
+      const end = t;
+      const start = t - DAY;
+      const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+      return { start, end, rawStart: fmt(start), rawEnd: fmt(end) };
+    }
+    if (rs === undefined || re === undefined) throw new AfError('AF20030', afMessage('AF20030'));
+    const start = parseApiTime(rs);
+    if (start === undefined) throw new AfError('AF20002', afMessage('AF20002', 'startTime', 'datetime'));
+    const end = parseApiTime(re);
+    if (end === undefined) throw new AfError('AF20002', afMessage('AF20002', 'endTime', 'datetime'));
+    if (start >= end) throw new AfError('AF20055', afMessage('AF20055'));
+    if (start < t - 7 * DAY - grace) throw new AfError('AF20030', afMessage('AF20030'));
+    let e = end;
+    if (end - start > DAY) {
+      if ((options.windowRule ?? 'strict') === 'strict') throw new AfError('AF20030', afMessage('AF20030'));
+      e = start + DAY;
+    }
+    return { start, end: e, rawStart: rs, rawEnd: re };
+  }
+
+  function listable(s: SubscriptionState, b: SeededBlob, t: number): boolean {
+    const from = s.startedAt + (options.initialDelayMinutes ?? 0) * 60_000;
+    return b.contentCreated >= from && b.contentCreated <= t;
+  }
+
+  function listContent(ctx: Ctx, urlTenant: string, target: string, perms: string[]): void {
+    const ct = requireContentType(ctx.query);
+    if (ct === 'DLP.All' && !perms.includes(ACTIVITY_FEED_READ_DLP)) throw new AfError('AF10001', afMessage('AF10001', perms.join(' ')));
+    const s = requireEnabled(ct);
+    const win = windowOf(ctx.query);
+    const t = now();
+    const items = blobsByType.get(ct)!.filter((b) => b.contentCreated >= win.start && b.contentCreated < win.end && listable(s, b, t));
+    const prefix = new Date(win.start).toISOString().replace(/[-:T]/g, '').slice(0, 10);
+    const token = ctx.query.get('nextpage');
+    let offset = 0;
+    if (token !== undefined) {
+      const m = /^(\d{10})R(\d{12})$/.exec(token);
+      offset = m ? Number(m[2]) : -1;
+      if (!m || m[1] !== prefix || offset <= 0 || offset >= items.length) throw new AfError('AF20031', afMessage('AF20031', token));
+    }
+    const page = items.slice(offset, offset + pageSize).map((b) => contentItem(ctx, urlTenant, b));
+    const dupRate = rates['duplicate-blob'] ?? 0;
+    if (offset > 0 && dupRate > 0 && hashUnit(seed, 'duplicate-blob', target) < dupRate) {
+      const again = items[offset - 1]!;
+      page.push(contentItem(ctx, urlTenant, again));
+      if (!dupReported.has(target)) {
+        dupReported.add(target);
+        faults.counts['duplicate-blob']++;
+        faults.injected.push({ kind: 'duplicate-blob', method: 'GetContents', target, attempt: 0, contentId: again.contentId });
+      }
+    }
+    const headers: Record<string, string> = {};
+    if (offset + pageSize < items.length) {
+      const next = `${prefix}R${String(offset + pageSize).padStart(12, '0')}`;
+      const v = options.nextPageApiVersion ?? 'v1';
+      const q = new URLSearchParams({ contentType: ctx.query.get('contenttype')!, startTime: win.rawStart, endTime: win.rawEnd, nextPage: next });
+      headers['NextPageUri'] = `${ctx.origin}/api/${v}/${urlTenant}/activity/feed/subscriptions/content?${q.toString()}`;
+    }
+    send(ctx.res, 200, page, headers);
+  }
+
+  function contentItem(ctx: Ctx, urlTenant: string, b: SeededBlob) {
+    return {
+      contentType: b.contentType,
+      contentId: b.contentId,
+      contentUri: `${ctx.origin}/api/v1.0/${urlTenant}/activity/feed/audit/${b.contentId}`,
+      contentCreated: new Date(b.contentCreated).toISOString(),
+      contentExpiration: new Date(b.contentCreated + 7 * DAY).toISOString(),
+    };
+  }
+
+  function getBlob(ctx: Ctx, contentId: string, perms: string[]): void {
+    if (!/^[0-9A-Za-z$_.-]+$/.test(contentId)) throw new AfError('AF20052', afMessage('AF20052', contentId));
+    const b = blobsById.get(contentId);
+    if (!b) throw new AfError('AF20050', afMessage('AF20050', contentId));
+    if (b.contentType === 'DLP.All' && !perms.includes(ACTIVITY_FEED_READ_DLP)) throw new AfError('AF10001', afMessage('AF10001', perms.join(' ')));
+    const s = subscriptions.get(b.contentType);
+    if (!s) throw new AfError('AF20022', afMessage('AF20022'));
+    if (s.status !== 'enabled' || b.contentCreated < s.startedAt) throw new AfError('AF20023', 'The subscription was disabled.');
+    const expiredRate = rates.expired ?? 0;
+    const expiredFault = expiredRate > 0 && hashUnit(seed, 'expired', contentId) < expiredRate;
+    if (now() > b.contentCreated + 7 * DAY || expiredFault) {
+      if (expiredFault && !faults.expiredBlobs.includes(contentId)) {
+        faults.expiredBlobs.push(contentId);
+        faults.counts.expired++;
+        const ids = b.records.map((r) => String(r['Id']));
+        faults.injected.push({ kind: 'expired', method: 'GetBlob', target: contentId, attempt: 0, recordIds: ids });
+        recomputeExpiredRecords();
+      }
+      throw new AfError('AF20051', afMessage('AF20051', contentId));
+    }
+    send(ctx.res, 200, b.records);
+  }
+
+  function recomputeExpiredRecords(): void {
+    const expired = new Set(faults.expiredBlobs);
+    const elsewhere = new Set<string>();
+    for (const b of seeded.blobs) if (!expired.has(b.contentId)) for (const r of b.records) elsewhere.add(String(r['Id']));
+    const lost = new Set<string>();
+    for (const id of faults.expiredBlobs) for (const r of blobsById.get(id)!.records) if (!elsewhere.has(String(r['Id']))) lost.add(String(r['Id']));
+    faults.expiredRecordIds = [...lost].sort();
+  }
+
+  function dlpTypes(ctx: Ctx): void {
+    const lang = ctx.req.headers['accept-language'];
+    if (typeof lang === 'string' && lang.trim()) {
+      if (lang.includes(',')) throw new AfError('AF20053', afMessage('AF20053'));
+      if (!/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(lang.trim())) throw new AfError('AF20054', afMessage('AF20054'));
+    }
+    send(ctx.res, 200, [
+      { id: '50842eb7-edc8-4019-85dd-5a5c1f2bb085', name: 'CreditCardNumber' },
+      { id: 'a44669fe-0d48-453d-a9b1-2cc83f2cba77', name: 'U.S. Social Security Number (SSN)' },
+    ]);
+  }
+
+  // ---- Fake token service (§8 item 5) ----
+
+  function tokenError(res: ServerResponse, status: number, error: string, code: number, description: string): void {
+    stats.tokens.refused++;
+    const trace = randomGuid(rnd);
+    const ts = new Date(now()).toISOString().replace('T', ' ').replace('Z', 'Z');
+    send(res, status, {
+      error,
+      error_description: `AADSTS${code}: ${description} Trace ID: ${trace} Correlation ID: ${trace} Timestamp: ${ts}`,
+      error_codes: [code],
+      timestamp: ts,
+      trace_id: trace,
+      correlation_id: trace,
+    });
+  }
+
+  function knownResource(origin: string, resource: string): boolean {
+    const r = resource.replace(/\/$/, '').toLowerCase();
+    return CLOUDS.some((c) => c.managementAudience === r) || r === origin.toLowerCase() || r === baseUrl;
+  }
+
+  function token(ctx: Ctx, tenant: string, v2: boolean, body: string): void {
+    const form = new URLSearchParams(body);
+    const res = ctx.res;
+    if (tenant.toLowerCase() !== tenantId) {
+      return tokenError(res, 400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    }
+    if (form.get('grant_type') !== 'client_credentials') {
+      return tokenError(res, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.get('grant_type') ?? ''}'.`);
+    }
+    const cid = form.get('client_id') ?? '';
+    if (cid.toLowerCase() !== clientId.toLowerCase()) {
+      return tokenError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${cid}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+    }
+    let resource: string;
+    if (v2) {
+      const scopes = (form.get('scope') ?? '').split(' ').filter((s) => s && !['openid', 'profile', 'offline_access'].includes(s));
+      if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) {
+        return tokenError(res, 400, 'invalid_scope', 1002012, `The provided value for scope ${scopes.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      }
+      resource = scopes[0]!.slice(0, -'/.default'.length);
+    } else {
+      const r = form.get('resource');
+      if (!r) return tokenError(res, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'resource'.");
+      resource = r;
+    }
+    const secret = form.get('client_secret');
+    const assertion = form.get('client_assertion');
+    if (secret === null && assertion === null) {
+      return tokenError(res, 400, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
+    }
+    if (secret !== null && secret !== clientSecret) {
+      return tokenError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+    }
+    if (secret === null && !assertionValid(assertion!)) {
+      return tokenError(res, 401, 'invalid_client', 700027, 'The certificate with identifier used to sign the client assertion is not registered on application.');
+    }
+    if (!knownResource(ctx.origin, resource)) {
+      return tokenError(res, 400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    }
+    const iat = Math.floor(now() / 1000);
+    const claims: Record<string, unknown> = {
+      aud: resource,
+      iss: `https://sts.windows.net/${tenantId}/`,
+      iat,
+      nbf: iat,
+      exp: iat + lifetime,
+      ver: '1.0',
+      tid: tenantId,
+      appid: clientId,
+      appidacr: secret !== null ? '1' : '2',
+      idp: `https://sts.windows.net/${tenantId}/`,
+      oid: clientId,
+      sub: clientId,
+    };
+    if (roles.length > 0) claims.roles = roles;
+    const access = signHs256(claims, signingKey);
+    stats.tokens.issued++;
+    if (v2) return send(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: access });
+    send(res, 200, {
+      token_type: 'Bearer',
+      expires_in: String(lifetime),
+      ext_expires_in: String(lifetime),
+      expires_on: String(iat + lifetime),
+      not_before: String(iat),
+      resource,
+      access_token: access,
+    });
+  }
+
+  function assertionValid(assertion: string): boolean {
+    const header = decodeJwtHeader(assertion);
+    const payload = decodeJwtPayload(assertion);
+    if (!header || !payload || payload.iss !== clientId || payload.sub !== clientId) return false;
+    const x5t256 = typeof header['x5t#S256'] === 'string' ? Buffer.from(header['x5t#S256'], 'base64url').toString('hex') : undefined;
+    const x5t = typeof header.x5t === 'string' ? Buffer.from(header.x5t, 'base64url').toString('hex') : undefined;
+    const cert = certs.find((c) => {
+      const f256 = c.fingerprint256.replace(/:/g, '').toLowerCase();
+      const f1 = c.fingerprint.replace(/:/g, '').toLowerCase();
+      return (x5t256 !== undefined && f256 === x5t256.toLowerCase()) || (x5t !== undefined && f1 === x5t.toLowerCase());
+    });
+    if (!cert) return false;
+    const [h, p, s] = assertion.split('.');
+    const data = Buffer.from(`${h}.${p}`);
+    const sig = Buffer.from(s ?? '', 'base64url');
+    if (header.alg === 'PS256') {
+      return cryptoVerify('sha256', data, { key: cert.publicKey, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: cryptoConstants.RSA_PSS_SALTLEN_AUTO }, sig);
+    }
+    if (header.alg === 'RS256') return cryptoVerify('sha256', data, cert.publicKey, sig);
+    return false;
+  }
+
+  let closed = false;
+  return {
+    managementUrl: baseUrl,
+    authorityUrl: baseUrl,
+    tenantId,
+    clientId,
+    clientSecret,
+    caFile: tls?.caFile,
+    caPem: tls?.caPem,
+    port,
+    cloud: defaultCloud,
+    seeded,
+    faults,
+    subscriptions,
+    report: () => stats,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      if (tls) rmSync(tls.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Parses the API's time formats (§8 item 14) as UTC: YYYY-MM-DD[THH:MM[:SS[.fffffff]]][Z]. */
+export function parseApiTime(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?Z?$/.exec(text.trim());
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,58 @@
+export {
+  ApiError,
+  apiTime,
+  callApi,
+  hasContent,
+  listContent,
+  listSubscriptions,
+  planSlices,
+  pullContent,
+  startSubscription,
+  stopSubscription,
+  type ApiSession,
+  type ContentItem,
+  type PullOptions,
+  type PullProgress,
+  type PullResult,
+  type PullStats,
+  type StartResult,
+  type SubscriptionStatus,
+} from './activity.js';
+export { createTokenProvider, readCertificateCredential, TokenError, type AccessToken, type Credential, type TokenProvider } from './auth.js';
+export { authorityMetadataFor } from './authority.js';
+export { systemClock, virtualClock, type Clock } from './clock.js';
+export { ACTIVITY_FEED_READ, canonicalContentType, CONTENT_TYPES, ZERO_GUID, type ContentType } from './content-types.js';
+export { runDoctor, type DoctorCheck, type DoctorDeps, type DoctorResult } from './doctor.js';
+export { AF_CODES, afMessage, explainApiError, HTTP_STATUSES, isRetryable, type CatalogueEntry } from './error-catalogue.js';
+export {
+  createHttpClient,
+  redactHeaders,
+  redactText,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpStats,
+  type RetryPolicy,
+} from './http.js';
+export { decodeJwtPayload } from './jwt.js';
+export { FAULT_KINDS, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport, type InjectedFault } from './emulator/faults.js';
+export {
+  contentIdFor,
+  legacyPowerAppsRecord,
+  noiseRecord,
+  powerPlatformAppRecord,
+  type AppRef,
+  type SeededBlob,
+  type SeededData,
+} from './emulator/records.js';
+export {
+  parseApiTime,
+  startEmulator,
+  type EmulatorOptions,
+  type EmulatorReport,
+  type RunningEmulator,
+  type SubscriptionState,
+} from './emulator/server.js';
+export { openSession, requireApiSettings, resolveApiSettings, type ApiFlags, type ApiSettings, type SessionOptions } from './settings.js';
+export { formatRecords, parseUserTime, recordFormatOf, type RecordFormat } from './output.js';

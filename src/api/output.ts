@@ -1,0 +1,25 @@
+import { PURVIEW_CSV_HEADER, toPurviewCsvRow, type AuditRecord } from '../csv/index.js';
+import { UsageError } from '../errors.js';
+
+export type RecordFormat = 'ndjson' | 'csv';
+
+/** The format an output file name asks for: .ndjson/.jsonl → NDJSON, .csv → the Purview CSV layout. */
+export function recordFormatOf(file: string): RecordFormat {
+  if (/\.(ndjson|jsonl)$/i.test(file)) return 'ndjson';
+  if (/\.csv$/i.test(file)) return 'csv';
+  throw new UsageError([{ file, message: 'unknown output format: name the file *.ndjson (one JSON record a line) or *.csv (Purview export layout)' }]);
+}
+
+/** Records as NDJSON (one compact JSON object a line) or as a current-layout Purview export (issue 6's writer). */
+export function formatRecords(records: readonly AuditRecord[], format: RecordFormat): string {
+  if (format === 'csv') return PURVIEW_CSV_HEADER + records.map((r) => toPurviewCsvRow(r)).join('');
+  return records.map((r) => JSON.stringify(r) + '\n').join('');
+}
+
+/** An ISO 8601 time from the user; without a zone it is read as UTC (the API's times are UTC). */
+export function parseUserTime(text: string, flag: string): number {
+  const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(text) || /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : `${text}Z`;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(withZone) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`${flag}: '${text}' is not an ISO 8601 time such as 2025-01-15T09:00:00Z`);
+  return ms;
+}

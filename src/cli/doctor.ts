@@ -1,0 +1,33 @@
+import { openSession, runDoctor, systemClock } from '../api/index.js';
+import { addApiOptions, apiFlags, type ApiCommandOptions } from './api-options.js';
+import type { CommandModule } from './command-module.js';
+
+const MARK = { pass: 'ok  ', fail: 'FAIL', skipped: 'skip' } as const;
+
+const command: CommandModule = {
+  noun: '',
+  verb: 'doctor',
+  register(parent, ctx) {
+    addApiOptions(
+      parent.command('doctor').description('check, in order, configuration, token, permission, subscription and content; stop at the first failure with what to fix'),
+    ).action(async (opts: ApiCommandOptions) => {
+      const clock = systemClock();
+      const r = await runDoctor({
+        flags: apiFlags(opts),
+        env: ctx.env,
+        cwd: ctx.cwd,
+        now: clock.now,
+        openSession: (s) => openSession(s, { clock, log: ctx.debugEnabled ? (l) => ctx.debug(l) : undefined }),
+      });
+      if (opts.output === 'json') ctx.stdout(JSON.stringify(r, null, 2) + '\n');
+      else {
+        for (const c of r.checks) {
+          ctx.stdout(`${MARK[c.status]}  ${c.title}: ${c.detail}\n`);
+          if (c.fix) ctx.stdout(`      fix: ${c.fix}\n`);
+        }
+      }
+      ctx.exitCode = r.ok ? 0 : 1;
+    });
+  },
+};
+export default command;

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packSolution, readZip, writeZip, type SourceTree } from '../../src/solution/index.js';
+import { packSolution, readZip, writeZip } from '../../src/solution/index.js';
 import { runBuiltCli } from '../helpers/run-cli.js';
 import { buildTree, FIXTURES } from '../solution/fixtures.js';
 import { bytes, tmp, writeTree } from '../solution/helpers.js';

@@ -220,6 +220,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   };
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+  // Long keep-alive, as IIS (120 s): a loaded machine must not see idle sockets closed under a client's request.
+  server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -235,6 +237,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let plain: Server | undefined;
   if (tls && options.alsoHttp) {
     const second = createHttpServer(handler);
+    second.keepAliveTimeout = 65_000;
     plain = second;
     second.on('connection', (s: Socket) => {
       sockets.add(s);

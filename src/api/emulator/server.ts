@@ -371,6 +371,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (fault === 'throttle') return sendAf(res, new AfError('AF429', afMessage('AF429', route.name, publisher), throttleStatus), retryAfter);
       if (fault === 'server-error') return sendAf(res, new AfError('AF50000', afMessage('AF50000')));
       if (fault === 'unauthorized') return send(res, 401, DENIED);
+      if (fault === 'unavailable') return send(res, 503, undefined, { 'Content-Length': '0' });
+      if (fault === 'timeout') return send(res, 408, undefined, { 'Content-Length': '0' });
       if (fault === 'drop') {
         res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': '4096' });
         res.write('[{"CreationTime":"20');
@@ -406,7 +408,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       streak.set(target, 0);
       return undefined;
     }
-    for (const kind of ['drop', 'server-error', 'throttle', 'unauthorized', 'slow'] as const) {
+    for (const kind of ['drop', 'server-error', 'throttle', 'unauthorized', 'unavailable', 'timeout', 'slow'] as const) {
       const rate = rates[kind] ?? 0;
       if (rate > 0 && hashUnit(seed, kind, target, attempt) < rate) {
         streak.set(target, kind === 'slow' ? 0 : (streak.get(target) ?? 0) + 1);

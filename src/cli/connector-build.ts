@@ -29,7 +29,7 @@ const command: CommandModule = {
         for (const v of variants) {
           const target = join(outDir, v.cloud.id);
           writeTreeAtomic(target, v.files);
-          ctx.info(`built ${v.title} (${v.cloud.id})`);
+          ctx.info(`built ${v.cloud.id}: ${v.title}`);
           const shown = relative(ctx.cwd, target);
           ctx.stdout(`${shown.startsWith('..') || isAbsolute(shown) ? target : shown}\n`);
         }

@@ -27,6 +27,13 @@ export interface Cloud {
   readonly authorityUrl: string;
   /** Microsoft Graph host URL. */
   readonly graphUrl: string;
+  /**
+   * Power Automate maker portal URL (no trailing slash). The flows' run links in error rows are
+   * `{this}/environments/{environment}/flows/{flow}/runs/{run}` (CoE variable admin_PowerAutomateEnvironmentVariable).
+   * Source: Microsoft Learn "Power Automate US Government" (maker portal per plan: GCC make.gov.powerautomate.us,
+   * GCC High make.high.powerautomate.us, DoD make.powerautomate.appsplatform.us).
+   */
+  readonly powerAutomateUrl: string;
   /** Whether Graph's auditLog/queries API exists in this cloud (activity-api.md §2.1). */
   readonly graphAuditQueriesAvailable: boolean;
   /** Custom connector OAuth settings (apiProperties `token.oAuthSettings`). */
@@ -51,6 +58,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementAudience: 'https://manage.office.com',
     authorityUrl: 'https://login.windows.net',
     graphUrl: 'https://graph.microsoft.com',
+    powerAutomateUrl: 'https://make.powerautomate.com',
     graphAuditQueriesAvailable: true,
     connector: { loginUri: 'https://login.windows.net', redirectUrl: GLOBAL_REDIRECT, redirectUrlVerified: true },
   },
@@ -63,6 +71,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementAudience: 'https://manage-gcc.office.com',
     authorityUrl: 'https://login.windows.net',
     graphUrl: 'https://graph.microsoft.com',
+    powerAutomateUrl: 'https://make.gov.powerautomate.us',
     graphAuditQueriesAvailable: false,
     connector: { loginUri: 'https://login.windows.net', redirectUrl: GLOBAL_REDIRECT, redirectUrlVerified: true },
   },
@@ -75,6 +84,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementAudience: 'https://manage.office365.us',
     authorityUrl: 'https://login.microsoftonline.us',
     graphUrl: 'https://graph.microsoft.us',
+    powerAutomateUrl: 'https://make.high.powerautomate.us',
     graphAuditQueriesAvailable: false,
     connector: { loginUri: 'https://login.microsoftonline.us', redirectUrl: US_GOV_REDIRECT, redirectUrlVerified: false },
   },
@@ -87,6 +97,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementAudience: 'https://manage.protection.apps.mil',
     authorityUrl: 'https://login.microsoftonline.us',
     graphUrl: 'https://dod-graph.microsoft.us',
+    powerAutomateUrl: 'https://make.powerautomate.appsplatform.us',
     graphAuditQueriesAvailable: false,
     connector: { loginUri: 'https://login.microsoftonline.us', redirectUrl: US_GOV_REDIRECT, redirectUrlVerified: false },
   },

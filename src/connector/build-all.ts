@@ -1,11 +1,7 @@
-import { isAbsolute, relative, resolve } from 'node:path';
 import { resolveClouds } from '../clouds/index.js';
 import { loadConfig, settingsForCloud } from '../config/index.js';
-import type { Diagnostic } from '../diagnostics/index.js';
 import { buildConnectorVariant, type ConnectorVariant } from './build.js';
-import { readConnectorFolder } from './folder.js';
 import { loadConnectorSource } from './source.js';
-import { validateConnectorFiles } from './validate.js';
 
 /**
  * The variants `connector build` writes: the clouds of `cloud` (a name, `all`), else of the config's `clouds`,
@@ -25,15 +21,4 @@ export function buildConnectors(options: { cwd: string; cloud?: string; configPa
       ...(settings.redirectUrl !== undefined ? { redirectUrl: settings.redirectUrl } : {}),
     });
   });
-}
-
-/** Reads and validates each folder; file names in the findings are relative to `cwd`. */
-export async function validateConnectorFolders(folders: readonly string[], cwd: string): Promise<Diagnostic[]> {
-  const read = folders.map((f) => {
-    const abs = isAbsolute(f) ? f : resolve(cwd, f);
-    return { files: readConnectorFolder(abs), folder: relative(cwd, abs).split('\\').join('/') || '.' };
-  });
-  const out: Diagnostic[] = [];
-  for (const r of read) out.push(...(await validateConnectorFiles(r.files, { folder: r.folder })));
-  return out;
 }

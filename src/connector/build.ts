@@ -54,7 +54,7 @@ export function buildConnectorVariant(
   const description = String(info.description ?? '');
   const values = { ...base, title };
   const apiProperties = fillValue(source.apiProperties, values) as { properties: Record<string, unknown> };
-  const readme = fillString(source.readmeTemplate, values)
+  const readme = fillString(source.readmeTemplate.replace(/<!--[\s\S]*?-->\n?/g, ''), values)
     .split('\n')
     .map((l) => l.trimEnd())
     .join('\n')

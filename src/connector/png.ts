@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 export interface PngInfo {
   width: number;
@@ -14,6 +14,17 @@ const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Reads a PNG's header and, for 8-bit non-interlaced grey/RGB/RGBA images, its distinct colours and alpha. */
 export function inspectPng(bytes: Uint8Array): PngInfo | { error: string } {
+  const cached = CACHE.get(bytes);
+  if (cached) return cached;
+  const result = decode(bytes);
+  CACHE.set(bytes, result);
+  return result;
+}
+
+/** Two rules read the same icon: decode it once. */
+const CACHE = new WeakMap<Uint8Array, PngInfo | { error: string }>();
+
+function decode(bytes: Uint8Array): PngInfo | { error: string } {
   if (bytes.length < 33 || SIGNATURE.some((b, i) => bytes[i] !== b)) return { error: 'is not a PNG file (bad signature)' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const idat: Uint8Array[] = [];
@@ -41,9 +52,8 @@ export function inspectPng(bytes: Uint8Array): PngInfo | { error: string } {
   }
   const stride = header.width * channels;
   if (raw.length < header.height * (stride + 1)) return { error: 'has truncated image data' };
-  const colors = new Set<string>();
+  const rgb = new Set<number>();
   let minAlpha = 255;
-  let corner = '';
   let prev = new Uint8Array(stride);
   for (let y = 0; y < header.height; y++) {
     const filter = raw[y * (stride + 1)]!;
@@ -57,16 +67,15 @@ export function inspectPng(bytes: Uint8Array): PngInfo | { error: string } {
     }
     for (let x = 0; x < header.width; x++) {
       const p = x * channels;
-      const [r, g, bl] = channels >= 3 ? [line[p]!, line[p + 1]!, line[p + 2]!] : [line[p]!, line[p]!, line[p]!];
+      const value = channels >= 3 ? (line[p]! << 16) | (line[p + 1]! << 8) | line[p + 2]! : line[p]! * 0x010101;
       const alpha = channels === 4 ? line[p + 3]! : channels === 2 ? line[p + 1]! : 255;
-      minAlpha = Math.min(minAlpha, alpha);
-      const hex = `#${[r, g, bl].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-      if (!corner) corner = hex;
-      if (colors.size <= 256) colors.add(hex);
+      if (alpha < minAlpha) minAlpha = alpha;
+      if (rgb.size <= 256) rgb.add(value);
     }
     prev = line;
   }
-  info.pixels = { colors, minAlpha, corner };
+  const hex = (v: number) => `#${v.toString(16).padStart(6, '0')}`;
+  info.pixels = { colors: new Set([...rgb].map(hex)), minAlpha, corner: hex(rgb.values().next().value ?? 0) };
   return info;
 }
 
@@ -76,4 +85,43 @@ function paeth(a: number, b: number, c: number): number {
   const pb = Math.abs(p - b);
   const pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+/**
+ * A PNG of one colour (`#rrggbb`): RGB, so opaque by construction, or RGBA with the given alpha. Deterministic:
+ * the same arguments give the same bytes (scripts/make-icon.mjs writes connector/icon.png with it).
+ */
+export function encodeSolidPng(width: number, height: number, hex: string, alpha?: number): Uint8Array {
+  const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const pixel = alpha === undefined ? rgb : [...rgb, alpha];
+  const stride = 1 + width * pixel.length; // filter byte 0 (none), then the pixels
+  const raw = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set(pixel, y * stride + 1 + x * pixel.length);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = alpha === undefined ? 2 : 6; // RGB or RGBA
+  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array())]);
 }

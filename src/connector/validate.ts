@@ -4,6 +4,7 @@ import { ACTIVITY_API_RULES } from './rules/activity-api.js';
 import { CERTIFICATION_RULES } from './rules/certification.js';
 import { CLOUD_RULES } from './rules/cloud.js';
 import type { ConnectorDocs, ConnectorRule, Json, Path } from './rules/context.js';
+import { loadSchemaValidators, schemaValidators } from './schemas/validators.js';
 import { FILE_RULES, invalidFileMeta, missingFileMeta, swaggerParserMeta } from './rules/files.js';
 
 /** Every check of `connector validate`, in the order they run. */
@@ -31,6 +32,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * names in the findings. Never throws for bad content: everything wrong is a Diagnostic.
  */
 export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Array>, options: { folder?: string } = {}): Promise<Diagnostic[]> {
+  await loadSchemaValidators();
   const out: Diagnostic[] = [];
   const actual = (canonical: string) => [...files.keys()].find((k) => k.toLowerCase() === canonical.toLowerCase());
   const display = (name: string) => (options.folder ? `${options.folder.replace(/[\\/]+$/, '')}/${name}` : name);
@@ -84,19 +86,21 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
 }
 
 /**
- * swagger-parser on a copy (it mutates what it is given), with external references off: validating a folder never
- * reaches the network or other files. Its schema errors keep their paths; its spec errors name no path.
+ * What `SwaggerParser.validate` checks: the official Swagger 2.0 schema (precompiled or compiled once, where
+ * swagger-parser would compile it on every call), then swagger-parser's spec checks and `$ref` resolution, on a copy (it mutates
+ * what it is given) and with external references off: validating a folder never reaches the network or other
+ * files. Schema errors keep their paths; spec errors name no path.
  */
 async function runSwaggerParser(api: Json): Promise<{ path: Path; message: string }[]> {
+  const schema = schemaValidators().swagger2;
+  if (!schema(api)) {
+    return ajvErrorsToDiagnostics(schema.errors, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }));
+  }
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   try {
-    await new SwaggerParser().validate(structuredClone(api) as unknown as OpenAPI.Document, { resolve: { external: false } });
+    await new SwaggerParser().validate(structuredClone(api) as unknown as OpenAPI.Document, { resolve: { external: false }, validate: { schema: false, spec: true } });
     return [];
   } catch (e) {
-    const details = (e as { details?: Parameters<typeof ajvErrorsToDiagnostics>[0] }).details;
-    if (details) {
-      return ajvErrorsToDiagnostics(details, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }));
-    }
     return [{ path: [], message: firstLine((e as Error).message) }];
   }
 }

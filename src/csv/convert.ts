@@ -8,17 +8,16 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { MalformedRecord } from './inspect.js';
-import { MAX_LISTED_MALFORMED } from './inspect.js';
 import type { LayoutName } from './layout.js';
 import { PURVIEW_CSV_HEADER, toPurviewCsvRow } from './purview-row.js';
-import { scanPurviewFile } from './reader.js';
-import { LineCounter, MALFORMED, readRecord } from './records.js';
-import { DEFAULT_MAX_RECORD_BYTES, isBlankLine } from './scanner.js';
+import { readPurviewRecords, type MalformedRecord } from './records.js';
+import type { ScanEngine } from './scanner.js';
 
 export type ConvertTarget = 'ndjson' | 'csv';
 
 export interface ConvertOptions {
+  /** Scanner engine; 'wasm' (default) falls back to 'js' where WebAssembly is unavailable. */
+  engine?: ScanEngine;
   file: string;
   to: ConvertTarget;
   /** Keep only these operations (case-insensitive); all when empty. */
@@ -57,14 +56,9 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
   const { file, to } = options;
   const wanted = options.operations && options.operations.length > 0 ? new Set(options.operations.map((o) => o.toLowerCase())) : undefined;
   const seen = options.dedupe ? new Set<string>() : undefined;
-  const lines = new LineCounter();
-  const malformed: MalformedRecord[] = [];
-  let records = 0;
   let written = 0;
   let byOperation = 0;
   let duplicates = 0;
-  let malformedCount = 0;
-  let layout: Parameters<typeof readRecord>[3] | undefined;
 
   let target: { fd: number; tmpDir: string; path: string } | undefined;
   if (options.out) {
@@ -88,28 +82,11 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
     else write(batch);
     batch = '';
   };
-  const bad = (line: number, reason: string): void => {
-    malformedCount++;
-    if (malformed.length < MAX_LISTED_MALFORMED) malformed.push({ line, reason });
-  };
-
   try {
-    const scan = await scanPurviewFile(file, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, {
-      header: (h) => {
-        layout = h.layout;
-        lines.advance(h.bytes, 0, h.bytes.length);
-        if (to === 'csv') emit(PURVIEW_CSV_HEADER);
-      },
-      record: (buf, start, end) => {
-        const line = lines.advance(buf, start, end);
-        if (isBlankLine(buf, start, end)) return;
-        records++;
-        const r = readRecord(buf, start, end, layout!);
-        if (!r.ok) {
-          bad(line, r.reason);
-          return;
-        }
-        const rec = r.record;
+    const pass = await readPurviewRecords(
+      file,
+      options,
+      (rec, layout) => {
         if (wanted && !wanted.has(rec.operation.toLowerCase())) {
           byOperation++;
           return;
@@ -125,20 +102,18 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
         if (to === 'ndjson') {
           emit(JSON.stringify(rec.audit) + '\n');
         } else {
-          const l = layout!;
           emit(
             toPurviewCsvRow(rec.audit, {
-              associatedAdminUnits: l.associatedAdminUnits !== undefined ? rec.fields[l.associatedAdminUnits]! : '',
-              associatedAdminUnitsNames: l.associatedAdminUnitsNames !== undefined ? rec.fields[l.associatedAdminUnitsNames]! : '',
+              associatedAdminUnits: layout.associatedAdminUnits !== undefined ? rec.fields[layout.associatedAdminUnits]! : '',
+              associatedAdminUnitsNames: layout.associatedAdminUnitsNames !== undefined ? rec.fields[layout.associatedAdminUnitsNames]! : '',
             }),
           );
         }
       },
-    });
-    if (scan.unterminated) {
-      records++;
-      bad(lines.next, MALFORMED.unterminated);
-    }
+      () => {
+        if (to === 'csv') emit(PURVIEW_CSV_HEADER);
+      },
+    );
     flush();
     if (target) {
       closeSync(target.fd);
@@ -147,15 +122,15 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
     }
     const result: ConvertResult = {
       file,
-      layout: layout!.name,
+      layout: pass.header.layout.name,
       to,
-      records,
+      records: pass.records,
       written,
       skippedByOperation: byOperation,
       skippedDuplicates: duplicates,
-      malformedRecords: malformedCount,
-      malformed,
-      malformedTruncated: malformedCount > malformed.length,
+      malformedRecords: pass.malformedRecords,
+      malformed: pass.malformed,
+      malformedTruncated: pass.malformedTruncated,
     };
     if (target) result.out = options.out!;
     return result;

@@ -1,9 +1,11 @@
 export { convertCsv } from './convert.js';
 export type { ConvertOptions, ConvertResult, ConvertTarget } from './convert.js';
 export { parseCreationDate } from './dates.js';
-export { inspectCsv, MAX_LISTED_MALFORMED } from './inspect.js';
-export type { InspectOptions, InspectResult, MalformedRecord } from './inspect.js';
+export { inspectCsv } from './inspect.js';
+export type { InspectOptions, InspectResult } from './inspect.js';
 export type { LayoutName } from './layout.js';
+export { MAX_LISTED_MALFORMED } from './records.js';
+export type { MalformedRecord } from './records.js';
 export { csvField, isoCreationDate, PURVIEW_CSV_HEADER, toPurviewCsvRow } from './purview-row.js';
 export type { AuditRecord, PurviewRowExtras } from './purview-row.js';
 export { DEFAULT_MAX_RECORD_BYTES } from './scanner.js';

@@ -4,7 +4,74 @@ import { parseFields } from './fields.js';
 import type { Layout } from './layout.js';
 import { stripLineEnd } from './layout.js';
 import type { AuditRecord } from './purview-row.js';
-import { countLineFeeds } from './scanner.js';
+import { scanPurviewFile, type HeaderInfo } from './reader.js';
+import { countLineFeeds, DEFAULT_MAX_RECORD_BYTES, isBlankLine, type ScanEngine } from './scanner.js';
+
+/** At most this many malformed records are listed; the count always covers them all. */
+export const MAX_LISTED_MALFORMED = 1000;
+
+export interface MalformedRecord {
+  /** Line the record starts on (the header is line 1). */
+  line: number;
+  reason: string;
+}
+
+/** What one pass over the records found, besides what the handler did with the valid ones. */
+export interface RecordsPass {
+  header: HeaderInfo;
+  /** Data records (the header and blank lines are not records), malformed ones included. */
+  records: number;
+  malformedRecords: number;
+  /** The first MAX_LISTED_MALFORMED malformed records. */
+  malformed: MalformedRecord[];
+  malformedTruncated: boolean;
+}
+
+/**
+ * Streams the data records of an export, parsed: `onHeader` gets the header, `onRecord` every valid record;
+ * malformed records (unterminated quote included) are counted and listed with their lines, not handed out.
+ */
+export async function readPurviewRecords(
+  file: string,
+  options: { maxRecordBytes?: number; engine?: ScanEngine },
+  onRecord: (record: ParsedRecord, layout: Layout) => void,
+  onHeader?: (header: HeaderInfo) => void,
+): Promise<RecordsPass> {
+  const lines = new LineCounter();
+  const malformed: MalformedRecord[] = [];
+  let records = 0;
+  let malformedCount = 0;
+  let layout: Layout | undefined;
+  const bad = (line: number, reason: string): void => {
+    malformedCount++;
+    if (malformed.length < MAX_LISTED_MALFORMED) malformed.push({ line, reason });
+  };
+  const scan = await scanPurviewFile(
+    file,
+    options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    {
+      header: (h) => {
+        layout = h.layout;
+        lines.advance(h.bytes, 0, h.bytes.length);
+        onHeader?.(h);
+      },
+      record: (buf, start, end) => {
+        const line = lines.advance(buf, start, end);
+        if (isBlankLine(buf, start, end)) return;
+        records++;
+        const r = readRecord(buf, start, end, layout!);
+        if (r.ok) onRecord(r.record, layout!);
+        else bad(line, r.reason);
+      },
+    },
+    options.engine,
+  );
+  if (scan.unterminated) {
+    records++;
+    bad(lines.next, MALFORMED.unterminated);
+  }
+  return { header: scan.header, records, malformedRecords: malformedCount, malformed, malformedTruncated: malformedCount > malformed.length };
+}
 
 export interface ParsedRecord {
   fields: string[];

@@ -1,12 +1,15 @@
 /**
  * The record scanner: finds RFC 4180 record boundaries in a stream of byte chunks without decoding text or
  * building rows. A record ends at an LF outside quotes; quote state toggles on every `"` (a doubled `""`
- * toggles twice). Scanning jumps from one `"` or LF to the next with Buffer.indexOf (memchr), so bytes between
- * them are never looked at from JavaScript.
+ * toggles twice). Two engines apply that one rule: WebAssembly SIMD (scan.wat: 16 bytes at a time, prefix XOR of
+ * the quote mask), the default and about five times faster, and a JavaScript one that jumps from one `"` or LF
+ * to the next with Buffer.indexOf (memchr), used where WebAssembly is unavailable and as the reference in tests.
  *
  * Memory is flat: a record that lies wholly in one chunk is handed out as a view of that chunk; only a record
  * that crosses chunks is copied, and such a record is refused past `maxRecordBytes`.
  */
+
+import { SCAN_WASM_BASE64 } from './scan-wasm.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -39,6 +42,57 @@ export interface ScanEnd {
   unterminated: boolean;
 }
 
+/** How record ends are found: WebAssembly SIMD (scan.wat, the default) or the JavaScript indexOf scanner. */
+export type ScanEngine = 'wasm' | 'js';
+
+/** Bytes the scanner takes per chunk; the wasm engine reads them straight into its memory. */
+export const SCAN_CHUNK_BYTES = 1024 * 1024;
+
+// The slice of the WebAssembly API used here (lib ES2023 and @types/node 20 do not declare it).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmGlobal {
+  readonly value: number;
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+};
+
+interface WasmScan {
+  input: Buffer;
+  ends: Int32Array;
+  scan: (p: number, len: number, out: number) => number;
+  inQuote: WasmGlobal;
+}
+
+let wasmModule: object | null | undefined;
+
+/** One instance per scanner (its memory holds the chunk and the record ends); null when WebAssembly is unavailable. */
+function instantiateWasm(capacity: number): WasmScan | null {
+  if (wasmModule === undefined) {
+    try {
+      wasmModule = new WebAssembly.Module(Buffer.from(SCAN_WASM_BASE64, 'base64'));
+    } catch {
+      wasmModule = null;
+    }
+  }
+  if (!wasmModule) return null;
+  const exports = new WebAssembly.Instance(wasmModule).exports as { memory: WasmMemory; scan: WasmScan['scan']; inQuote: WasmGlobal };
+  // Memory: the chunk, then one i32 per possible record end. Grown once, here, so views never detach.
+  const need = capacity * 5;
+  const have = exports.memory.buffer.byteLength;
+  if (need > have) exports.memory.grow(Math.ceil((need - have) / 65536));
+  return {
+    input: Buffer.from(exports.memory.buffer, 0, capacity),
+    ends: new Int32Array(exports.memory.buffer, capacity, capacity),
+    scan: exports.scan,
+    inQuote: exports.inQuote,
+  };
+}
+
 export class RecordScanner {
   private inQuote = false;
   /** Pieces of a record that started in an earlier chunk. */
@@ -46,14 +100,76 @@ export class RecordScanner {
   private carryBytes = 0;
   /** File offset of the first byte of the current chunk. */
   private chunkOffset = 0;
+  private readonly wasm: WasmScan | null;
+  private ownInput: Buffer | undefined;
 
   constructor(
     private readonly onRecord: RecordHandler,
     private readonly maxRecordBytes: number = DEFAULT_MAX_RECORD_BYTES,
-  ) {}
+    engine: ScanEngine = 'wasm',
+  ) {
+    this.wasm = engine === 'wasm' ? instantiateWasm(SCAN_CHUNK_BYTES) : null;
+  }
 
-  /** Scans one chunk, calling the handler for every record that ends in it. */
+  /** The engine in use: 'js' when WebAssembly was asked for but is unavailable. */
+  get engine(): ScanEngine {
+    return this.wasm ? 'wasm' : 'js';
+  }
+
+  /**
+   * A buffer of SCAN_CHUNK_BYTES to read the next chunk into, then hand to `commit`: the wasm engine's own memory,
+   * so reading costs no copy.
+   */
+  inputBuffer(): Buffer {
+    if (this.wasm) return this.wasm.input;
+    this.ownInput ??= Buffer.allocUnsafe(SCAN_CHUNK_BYTES);
+    return this.ownInput;
+  }
+
+  /** Scans the first `length` bytes of `inputBuffer()`. */
+  commit(length: number): void {
+    const input = this.inputBuffer().subarray(0, length);
+    if (this.wasm) this.scanWasm(input);
+    else this.scanJs(input);
+  }
+
+  /** Scans one chunk of any size, calling the handler for every record that ends in it. */
   push(chunk: Buffer): void {
+    if (!this.wasm) {
+      this.scanJs(chunk);
+      return;
+    }
+    for (let i = 0; i < chunk.length; i += SCAN_CHUNK_BYTES) {
+      const piece = chunk.subarray(i, i + SCAN_CHUNK_BYTES);
+      piece.copy(this.wasm.input);
+      this.scanWasm(this.wasm.input.subarray(0, piece.length));
+    }
+  }
+
+  /** Ends the input: returns the unterminated tail, if any. */
+  end(): ScanEnd {
+    if (this.carryBytes === 0) return { unterminated: false };
+    const buf = Buffer.concat(this.carry, this.carryBytes);
+    const offset = this.chunkOffset - this.carryBytes;
+    this.carry = [];
+    this.carryBytes = 0;
+    return { tail: { buf, offset }, unterminated: this.wasm ? this.wasm.inQuote.value === 1 : this.inQuote };
+  }
+
+  private scanWasm(chunk: Buffer): void {
+    const wasm = this.wasm!;
+    const n = wasm.scan(0, chunk.length, SCAN_CHUNK_BYTES);
+    const ends = wasm.ends;
+    let recStart = 0;
+    for (let k = 0; k < n; k++) {
+      const end = ends[k]! + 1;
+      this.emit(chunk, recStart, end);
+      recStart = end;
+    }
+    this.keepTail(chunk, recStart);
+  }
+
+  private scanJs(chunk: Buffer): void {
     const len = chunk.length;
     let i = 0;
     let recStart = 0;
@@ -79,12 +195,7 @@ export class RecordScanner {
       if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
       if (nextLf >= 0 && (nextQuote < 0 || nextLf < nextQuote)) {
         const end = nextLf + 1;
-        if (this.carryBytes > 0) {
-          this.emitCarried(chunk, end);
-        } else {
-          if (end - recStart > this.maxRecordBytes) throw new RecordTooLongError(this.chunkOffset + recStart, this.maxRecordBytes);
-          this.onRecord(chunk, recStart, end, this.chunkOffset + recStart);
-        }
+        this.emit(chunk, recStart, end);
         recStart = end;
         i = end;
         continue;
@@ -97,28 +208,16 @@ export class RecordScanner {
       break; // no LF and no quote left: the rest is the start of a record
     }
     this.inQuote = inQuote;
-    if (recStart < len) {
-      const piece = chunk.subarray(recStart);
-      const startOffset = this.chunkOffset + recStart - this.carryBytes;
-      this.carryBytes += piece.length;
-      if (this.carryBytes > this.maxRecordBytes) throw new RecordTooLongError(startOffset, this.maxRecordBytes);
-      // Copy: the chunk's memory must not be pinned by a long-lived view.
-      this.carry.push(Buffer.from(piece));
+    this.keepTail(chunk, recStart);
+  }
+
+  /** Hands out the record `chunk[start, end)`, joined to the carried start of it if there is one. */
+  private emit(chunk: Buffer, start: number, end: number): void {
+    if (this.carryBytes === 0) {
+      if (end - start > this.maxRecordBytes) throw new RecordTooLongError(this.chunkOffset + start, this.maxRecordBytes);
+      this.onRecord(chunk, start, end, this.chunkOffset + start);
+      return;
     }
-    this.chunkOffset += len;
-  }
-
-  /** Ends the input: returns the unterminated tail, if any. */
-  end(): ScanEnd {
-    if (this.carryBytes === 0) return { unterminated: false };
-    const buf = Buffer.concat(this.carry, this.carryBytes);
-    const offset = this.chunkOffset - this.carryBytes;
-    this.carry = [];
-    this.carryBytes = 0;
-    return { tail: { buf, offset }, unterminated: this.inQuote };
-  }
-
-  private emitCarried(chunk: Buffer, end: number): void {
     const total = this.carryBytes + end;
     const offset = this.chunkOffset - this.carryBytes;
     if (total > this.maxRecordBytes) throw new RecordTooLongError(offset, this.maxRecordBytes);
@@ -127,6 +226,20 @@ export class RecordScanner {
     this.carry = [];
     this.carryBytes = 0;
     this.onRecord(buf, 0, total, offset);
+  }
+
+  /** Keeps (a copy of) the bytes after the last record end for the next chunk; advances the file offset. */
+  private keepTail(chunk: Buffer, recStart: number): void {
+    const len = chunk.length;
+    if (recStart < len) {
+      const piece = chunk.subarray(recStart);
+      const startOffset = this.chunkOffset + recStart - this.carryBytes;
+      this.carryBytes += piece.length;
+      if (this.carryBytes > this.maxRecordBytes) throw new RecordTooLongError(startOffset, this.maxRecordBytes);
+      // Copy: the chunk's memory is reused for the next read.
+      this.carry.push(Buffer.from(piece));
+    }
+    this.chunkOffset += len;
   }
 }
 

@@ -9,9 +9,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { LayoutName } from './layout.js';
 import { lineAtOffset, scanPurviewFile, type HeaderInfo } from './reader.js';
-import { DEFAULT_MAX_RECORD_BYTES, isBlankLine } from './scanner.js';
+import { DEFAULT_MAX_RECORD_BYTES, isBlankLine, type ScanEngine } from './scanner.js';
 
 export interface SplitOptions {
+  /** Scanner engine; 'wasm' (default) falls back to 'js' where WebAssembly is unavailable. */
+  engine?: ScanEngine;
   file: string;
   /** Records per part. */
   rows: number;
@@ -120,7 +122,7 @@ export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
         }
       },
       chunkDone: flush,
-    });
+    }, options.engine);
     closePart();
     if (scan.unterminated) {
       const line = await lineAtOffset(file, scan.unterminated.offset);

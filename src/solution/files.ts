@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { readUserFile, writeFileAtomic, writeTreeAtomic } from '../io/index.js';
 import { managedZipPath, packSolution, type PackageType } from './pack.js';
 import { locatePac, pacPackArgs, runPac, type PacLocator, type Spawner } from './pac.js';
-import { readSourceTree } from './source-tree.js';
+import { readSourceTree, type SourceTree } from './source-tree.js';
 import { unpackSolution } from './unpack.js';
 import type { ZipLimits } from './zip.js';
 
@@ -83,4 +83,17 @@ function writeOrExplain(write: () => void, path: string, hint: string): void {
     const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? 'error';
     throw new UsageError([{ file: path, message: `cannot write (${code}); ${hint}` }], { cause: e });
   }
+}
+
+/** A folder (the source layout) or a zip file (unpacked in memory, unsafe zips refused), as a SourceTree. */
+export function readSolutionInput(path: string): SourceTree {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch (e) {
+    throw new UsageError([{ file: path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+  if (isFolder) return readSourceTree(path);
+  const zip = readUserFile(path, MAX_ZIP_FILE_BYTES);
+  return unpackSolution(new Uint8Array(zip.buffer, zip.byteOffset, zip.byteLength), { origin: path });
 }

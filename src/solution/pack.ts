@@ -126,7 +126,9 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
     if (clash) throw new UsageError([{ file: name(rel), message: `would be written to the zip as ${entry}, as ${clash} is; remove one of them` }]);
     sources.set(entry.toLowerCase(), rel);
     const folder = entry.slice(0, entry.indexOf('/'));
-    groups.set(folder, [...(groups.get(folder) ?? []), entry]);
+    const group = groups.get(folder);
+    if (group) group.push(entry);
+    else groups.set(folder, [entry]);
   }
   const folderRank = (f: string) => (f === LAST_FOLDER ? 2 : FOLDER_ORDER.includes(f) ? 0 : 1);
   const folders = [...groups.keys()].sort(

@@ -48,30 +48,24 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
     const deflated = zlib.deflateRawSync(e.data, { level: 6 });
     const crc = crc32(e.data);
     if (offset > 0xffffffff || e.data.length > 0xffffffff) throw new UsageError(`${e.name}: too large for a zip without zip64`);
+    // Both headers share the run from "version needed" to "file name length".
+    const shared = Buffer.alloc(24);
+    shared.writeUInt16LE(20, 0);
+    shared.writeUInt16LE(FLAG_UTF8, 2);
+    shared.writeUInt16LE(8, 4);
+    shared.writeUInt16LE(time, 6);
+    shared.writeUInt16LE(date, 8);
+    shared.writeUInt32LE(crc, 10);
+    shared.writeUInt32LE(deflated.length, 14);
+    shared.writeUInt32LE(e.data.length, 18);
+    shared.writeUInt16LE(name.length, 22);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(SIG_LOCAL, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(FLAG_UTF8, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(deflated.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    shared.copy(local, 4); // extra length 0
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(SIG_CENTRAL, 0);
     cd.writeUInt16LE(0x0314, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(FLAG_UTF8, 8);
-    cd.writeUInt16LE(8, 10);
-    cd.writeUInt16LE(time, 12);
-    cd.writeUInt16LE(date, 14);
-    cd.writeUInt32LE(crc, 16);
-    cd.writeUInt32LE(deflated.length, 20);
-    cd.writeUInt32LE(e.data.length, 24);
-    cd.writeUInt16LE(name.length, 28);
+    shared.copy(cd, 6);
     // extra length, comment length, disk, internal attrs, external attrs: all 0
     cd.writeUInt32LE(offset, 42);
     parts.push(local, name, deflated);

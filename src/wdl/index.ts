@@ -8,7 +8,7 @@ export { toWdlString, WdlEvalError, WdlUnsupportedError } from './values.js';
 export type { WdlObject, WdlValue } from './values.js';
 export { formatInstant, parseTimestamp } from './datetime.js';
 export { FlowDefinitionError, runFlow } from './runner/engine.js';
-export { DataverseError } from './runner/types.js';
+export { DataverseError, RunAbortedError } from './runner/types.js';
 export type {
   ActionRecord,
   ActionStatus,

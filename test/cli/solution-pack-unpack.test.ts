@@ -1,18 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packSolution, readZip, writeZip, type SourceTree } from '../../src/solution/index.js';
+import { packSolution, readZip, writeZip } from '../../src/solution/index.js';
 import { runBuiltCli } from '../helpers/run-cli.js';
 import { buildTree, FIXTURES } from '../solution/fixtures.js';
-import { bytes, tmp } from '../solution/helpers.js';
-
-function writeTree(root: string, tree: SourceTree): string {
-  for (const [rel, data] of tree) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), data);
-  }
-  return root;
-}
+import { bytes, tmp, writeTree } from '../solution/helpers.js';
 
 const fixtureFolder = (name = 'connector-with-connection-reference') => writeTree(join(tmp(), 'src'), buildTree(FIXTURES[name]!));
 
@@ -159,6 +151,17 @@ describe('coe-audit solution unpack (built CLI)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/evil\.zip: has an entry "Workflows\/\.\.\/\.\.\/escaped\.txt" with '\.\.' in its path; refusing to unpack it/);
     expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('exits 2 for an unwritable target and leaves nothing behind', async () => {
+    const zip = join(tmp(), 'in.zip');
+    writeFileSync(zip, packSolution(buildTree(FIXTURES['flow-only']!), { packageType: 'Unmanaged' }));
+    const file = join(tmp(), 'file');
+    writeFileSync(file, 'keep');
+    const r = await runBuiltCli(['solution', 'unpack', '--zipfile', zip, '--folder', join(file, 'dst')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/file\/dst: cannot write \(E\w+\); choose a writable --folder location/);
+    expect(readFileSync(file, 'utf8')).toBe('keep');
   });
 
   it('refuses a non-empty target folder', async () => {

@@ -35,7 +35,7 @@ describe('cloud table', () => {
       expect(c.managementAudience).toBe(`https://${c.managementHost}`);
       expect(c.connector.loginUri).toBe(c.authorityUrl);
       expect(cloudOfManagementHost(c.managementAudience)?.id).toBe(c.id);
-      for (const u of [c.managementAudience, c.authorityUrl, c.graphUrl, c.connector.redirectUrl]) {
+      for (const u of [c.managementAudience, c.authorityUrl, c.graphUrl, c.connector.redirectUrl, c.powerAutomateUrl]) {
         expect(u).toMatch(/^https:\/\/[a-z0-9.-]+(\/[a-z]+)?$/);
       }
     }
@@ -51,6 +51,7 @@ describe('cloud table', () => {
       'login.windows.net',
       'graph.microsoft.com',
       'global.consent.azure-apim.net',
+      'make.powerautomate.com',
     ]);
   });
 });

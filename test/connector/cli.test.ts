@@ -72,6 +72,21 @@ describe('coe-audit connector build (built CLI)', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('exits 2 on a source file that is not UTF-8 and on a missing required field, one line per problem', async () => {
+    const src = join(work, 'bad-src-2');
+    cpSync(join(REPO_ROOT, 'connector'), src, { recursive: true });
+    writeFileSync(join(src, 'README.md'), Buffer.from([0x23, 0x20, 0x43, 0x61, 0x66, 0xe9, 0x0a]));
+    const def = join(src, 'apiDefinition.yaml');
+    writeFileSync(def, readFileSync(def, 'utf8').replace(/^host: .*\n/m, ''));
+    const r = await runBuiltCli(['connector', 'build', '--source-directory', src, '--output-directory', join(work, 'not-written-2')], { cwd: work });
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^coe-audit: error: .*README\.md:1:6: is not valid UTF-8/);
+    expect(lines[1]).toMatch(/^coe-audit: error: .*apiDefinition\.yaml:\d+:\d+: missing required field 'host'$/);
+    expect(existsSync(join(work, 'not-written-2'))).toBe(false);
+  });
+
   it('exits 2 on a malformed config file with line:column', async () => {
     const cfg = join(work, 'bad.yaml');
     writeFileSync(cfg, 'connector:\n  clientSecret: x\n');

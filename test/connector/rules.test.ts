@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDS } from '../../src/clouds/index.js';
 import { CONNECTOR_RULES, validateConnectorFiles } from '../../src/connector/index.js';
-import { solidPng } from '../helpers/png.js';
+import { encodeSolidPng as solidPng } from '../../src/connector/png.js';
 import { DEF, editJson, goodFiles, PROPS, setText } from './fixtures.js';
 
 /**

@@ -46,14 +46,14 @@ function randomExport(seed: number, count: number, opts: { pad?: number } = {}) 
   return { header, rows, audits, text: header + rows.join('') };
 }
 
-describe('property: random records round-trip', () => {
+describe.each(['wasm', 'js'] as const)('property: random records round-trip (%s engine)', (engine) => {
   it('the scanner finds exactly the generated records for random chunk sizes', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const ex = randomExport(seed, 40);
       const bytes = Buffer.from(ex.text);
       const rnd = prng(seed * 7);
       const found: string[] = [];
-      const s = new RecordScanner((buf, a, b) => found.push(buf.toString('utf8', a, b)));
+      const s = new RecordScanner((buf, a, b) => found.push(buf.toString('utf8', a, b)), undefined, engine);
       for (let i = 0; i < bytes.length; ) {
         const n = 1 + Math.floor(rnd() * 300);
         s.push(bytes.subarray(i, i + n));
@@ -70,7 +70,7 @@ describe('property: random records round-trip', () => {
       const file = fixture(ex.text);
       const rows = 1 + (seed % 7);
       const out = tmp();
-      const split = await splitCsv({ file, rows, outputDirectory: out });
+      const split = await splitCsv({ file, rows, outputDirectory: out, engine });
       expect(split.records).toBe(ex.rows.length);
       expect(split.parts).toHaveLength(Math.ceil(ex.rows.length / rows));
       let joined = '';
@@ -83,7 +83,7 @@ describe('property: random records round-trip', () => {
       expect(joined, `seed ${seed}`).toBe(ex.rows.join(''));
 
       let nd = '';
-      const conv = await convertCsv({ file, to: 'ndjson' }, (t) => (nd += t));
+      const conv = await convertCsv({ file, to: 'ndjson', engine }, (t) => (nd += t));
       expect(conv.malformedRecords, `seed ${seed}: ${JSON.stringify(conv.malformed)}`).toBe(0);
       expect(nd.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(ex.audits);
 
@@ -95,7 +95,7 @@ describe('property: random records round-trip', () => {
       expect(nd2).toBe(nd);
       if (ex.header.includes('UserIds')) expect(csv).toBe(PURVIEW_CSV_HEADER + ex.audits.map((a) => toPurviewCsvRow(a)).join(''));
 
-      const ins = await inspectCsv({ file });
+      const ins = await inspectCsv({ file, engine });
       expect(ins.records).toBe(ex.rows.length);
       expect(ins.validRecords).toBe(ex.rows.length);
       expect(ins.launchPowerApp).toBe(ex.audits.filter((a) => a['Operation'] === 'LaunchPowerApp').length);
@@ -107,7 +107,7 @@ describe('property: random records round-trip', () => {
     expect(ex.text.length).toBeGreaterThan(2.5 * 1024 * 1024);
     const file = fixture(ex.text);
     const out = tmp();
-    const split = await splitCsv({ file, rows: 1000, maxBytes: 1024 * 1024, outputDirectory: out });
+    const split = await splitCsv({ file, rows: 1000, maxBytes: 1024 * 1024, outputDirectory: out, engine });
     expect(split.records).toBe(2500);
     let joined = '';
     for (const p of split.parts) {
@@ -116,7 +116,7 @@ describe('property: random records round-trip', () => {
     }
     expect(joined).toBe(ex.rows.join(''));
     let nd = '';
-    await convertCsv({ file, to: 'ndjson' }, (t) => (nd += t));
+    await convertCsv({ file, to: 'ndjson', engine }, (t) => (nd += t));
     expect(nd.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(ex.audits);
   });
 });

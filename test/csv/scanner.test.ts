@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { parseFields } from '../../src/csv/fields.js';
 import { parseCreationDate } from '../../src/csv/index.js';
-import { countLineFeeds, RecordScanner, RecordTooLongError } from '../../src/csv/scanner.js';
+import { countLineFeeds, RecordScanner, RecordTooLongError, SCAN_CHUNK_BYTES, type ScanEngine } from '../../src/csv/scanner.js';
 
 /** Feeds `input` in chunks of `size` bytes and returns the records and the end state. */
-function scan(input: string | Buffer, size: number, max?: number): { records: string[]; offsets: number[]; tail?: string; unterminated: boolean } {
+function scan(
+  input: string | Buffer,
+  size: number,
+  max?: number,
+  engine: ScanEngine = 'wasm',
+): { records: string[]; offsets: number[]; tail?: string; unterminated: boolean } {
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input);
   const records: string[] = [];
   const offsets: number[] = [];
   const s = new RecordScanner((buf, start, end, offset) => {
     records.push(buf.toString('utf8', start, end));
     offsets.push(offset);
-  }, max);
+  }, max, engine);
+  expect(s.engine).toBe(engine);
   for (let i = 0; i < bytes.length; i += size) s.push(bytes.subarray(i, i + size));
   const end = s.end();
   return { records, offsets, unterminated: end.unterminated, ...(end.tail ? { tail: end.tail.buf.toString('utf8') } : {}) };
@@ -24,11 +30,11 @@ const SAMPLE =
   '"""",""""""\n' +
   'plain,last';
 
-describe('RecordScanner', () => {
+describe.each(['wasm', 'js'] as const)('RecordScanner (%s engine)', (engine) => {
   it('finds the same records whatever the chunk size', () => {
     const expected = ['h1,h2\r\n', 'a,"b, with comma"\r\n', '"x ""quoted"" y","line\r\nbreak"\r\n', '"""",""""""\n'];
     for (let size = 1; size <= SAMPLE.length + 1; size++) {
-      const r = scan(SAMPLE, size);
+      const r = scan(SAMPLE, size, undefined, engine);
       expect(r.records, `chunk size ${size}`).toEqual(expected);
       expect(r.tail).toBe('plain,last');
       expect(r.unterminated).toBe(false);
@@ -38,7 +44,7 @@ describe('RecordScanner', () => {
 
   it('reports an input that ends inside quotes', () => {
     for (const size of [1, 3, 100]) {
-      const r = scan('a,b\n"open,\nstill open\n', size);
+      const r = scan('a,b\n"open,\nstill open\n', size, undefined, engine);
       expect(r.records).toEqual(['a,b\n']);
       expect(r.tail).toBe('"open,\nstill open\n');
       expect(r.unterminated).toBe(true);
@@ -48,7 +54,7 @@ describe('RecordScanner', () => {
   it('refuses a record over the cap with the offset where it starts', () => {
     for (const size of [2, 5, 1000]) {
       try {
-        scan('ok\n"' + 'x'.repeat(50) + '"\nnext\n', size, 20);
+        scan('ok\n"' + 'x'.repeat(50) + '"\nnext\n', size, 20, engine);
         expect.unreachable();
       } catch (e) {
         expect(e).toBeInstanceOf(RecordTooLongError);
@@ -59,7 +65,18 @@ describe('RecordScanner', () => {
 
   it('handles multi-byte UTF-8 split across chunks', () => {
     const text = 'é,"Zürich, ""Ops"""\n—,ü\n';
-    for (let size = 1; size < 8; size++) expect(scan(text, size).records).toEqual(['é,"Zürich, ""Ops"""\n', '—,ü\n']);
+    for (let size = 1; size < 8; size++) expect(scan(text, size, undefined, engine).records).toEqual(['é,"Zürich, ""Ops"""\n', '—,ü\n']);
+  });
+
+  it('finds records across 16-byte blocks and chunk ends of the engine', () => {
+    // Quotes and LFs at every position of a block; a record crossing the engine's own chunk size.
+    const rec = (i: number) => `${'x'.repeat(i % 37)},"${'""'.repeat(i % 5)}\n${','.repeat(i % 3)}"\r\n`;
+    const records = Array.from({ length: 400 }, (_, i) => rec(i));
+    const big = `"${'y'.repeat(SCAN_CHUNK_BYTES + 10)}"\n`;
+    const all = [...records, big, ...records];
+    const r = scan(all.join(''), SCAN_CHUNK_BYTES * 3, undefined, engine);
+    expect(r.records).toEqual(all);
+    expect(scan(all.join(''), 4093, undefined, engine).records).toEqual(all);
   });
 
   it('counts line feeds in a range', () => {

@@ -100,6 +100,9 @@ describe('splitCsv', () => {
     expect((await splitCsv({ file: legacy, rows: 1, outputDirectory: tmp() })).layout).toBe('legacy');
     const alt = fixture(CURRENT_HEADER.replace('AssociatedAdminUnitsNames', 'AssociatedAdminUnitNames') + '\r\n' + rows(1).join(''));
     expect((await splitCsv({ file: alt, rows: 1, outputDirectory: tmp() })).layout).toBe('current');
+    // Export-Csv quotes every header field.
+    const quoted = fixture(LEGACY_HEADER.split(',').map((h) => `"${h}"`).join(',') + '\r\n' + legacyRow(launch45('a', 'u@x', 'app'), '9/20/2023 4:05:03 AM'));
+    expect((await splitCsv({ file: quoted, rows: 1, outputDirectory: tmp() })).layout).toBe('legacy');
   });
 
   it('refuses an unterminated quote at the end, naming the line where the broken record starts, and writes nothing', async () => {

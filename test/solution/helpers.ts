@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseXml, serializeXml, type XElement, type XNode } from '../../src/solution/index.js';
+import { dirname, join } from 'node:path';
+import { parseXml, serializeXml, type SourceTree, type XElement, type XNode } from '../../src/solution/index.js';
 
 export const tmp = (prefix = 'coe-audit-solution-') => mkdtempSync(join(tmpdir(), prefix));
 
@@ -20,3 +20,12 @@ export function normalisedText(data: Uint8Array): string {
 
 export const text = (data: Uint8Array | undefined) => (data ? Buffer.from(data).toString('utf8') : undefined);
 export const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
+
+/** Writes a SourceTree under `root` and returns `root`. */
+export function writeTree(root: string, tree: SourceTree): string {
+  for (const [rel, data] of tree) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), data);
+  }
+  return root;
+}

@@ -1,4 +1,4 @@
-import { get, obj, operations, pathShape, str, type ConnectorRule, type Finding, type Json, type OperationRef } from './context.js';
+import { get, obj, onDefinition, operations, pathShape, str, type ConnectorRule, type Finding, type Json, type OperationRef } from './context.js';
 
 /** Office 365 Management Activity API correctness (connector.md §7 D). */
 const PAGE = 'docs/rules/connector.md';
@@ -26,17 +26,13 @@ function param(o: OperationRef, name: string, where = 'query') {
   return o.parameters.find(({ param: p }) => str(p.name)?.toLowerCase() === name.toLowerCase() && p.in === where);
 }
 
-function withDoc(d: { resolved?: Json }, f: (doc: Json) => Finding[]): Finding[] {
-  return d.resolved ? f(d.resolved) : [];
-}
-
 export const activityOperations: ConnectorRule = {
   code: 'connector-activity-operations',
   severity: 'error',
   description: 'basePath is /api/v1.0 and the seven Activity API operations are all defined.',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const file = d.names.apiDefinition;
       const out: Finding[] = [];
       if (doc.basePath !== '/api/v1.0') out.push({ path: ['basePath'], file, message: `basePath is ${JSON.stringify(doc.basePath)}; expected "/api/v1.0"` });
@@ -53,7 +49,7 @@ export const contentTypeEnum: ConnectorRule = {
   description: 'contentType is a required query enum of exactly the five content types on start, stop, content and notifications.',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const file = d.names.apiDefinition;
       const out: Finding[] = [];
       for (const key of ['start', 'stop', 'content', 'notifications'] as const) {
@@ -79,7 +75,7 @@ export const publisherIdentifier: ConnectorRule = {
   description: 'Every operation takes the optional PublisherIdentifier query parameter, or a policy sets it.',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const policies = get(d.apiProperties, 'properties', 'policyTemplateInstances');
       const byPolicy =
         Array.isArray(policies) &&
@@ -101,7 +97,7 @@ export const timeWindow: ConnectorRule = {
   description: 'List content and List notifications take optional startTime and endTime, documented with the 24-hour and 7-day rules.',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const file = d.names.apiDefinition;
       const out: Finding[] = [];
       for (const key of ['content', 'notifications'] as const) {
@@ -128,7 +124,7 @@ export const nextPageHeader: ConnectorRule = {
   description: 'List content and List notifications declare the NextPageUri response header; no operation declares x-ms-pageable.',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const file = d.names.apiDefinition;
       const out: Finding[] = [];
       for (const key of ['content', 'notifications'] as const) {
@@ -152,7 +148,7 @@ export const webhookTrigger: ConnectorRule = {
   description: 'Start subscription is not modelled as a webhook trigger (the API returns no Location header).',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const o = find(doc, 'start');
       if (!o) return [];
       const out: Finding[] = [];
@@ -173,7 +169,7 @@ export const retrieveContent: ConnectorRule = {
   description: 'Retrieve content takes the contentId path parameter and returns an array of audit-record objects.',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const o = find(doc, 'retrieve');
       if (!o) return [];
       const file = d.names.apiDefinition;
@@ -194,7 +190,7 @@ export const errorResponses: ConnectorRule = {
   description: 'Every operation documents 400, 401, 403 and 500; 400/403/500 carry {error:{code,message}} and 401 its own body.',
   docsPage: PAGE,
   check: (d) =>
-    withDoc(d, (doc) => {
+    onDefinition(d, (doc) => {
       const file = d.names.apiDefinition;
       const out: Finding[] = [];
       for (const o of operations(doc)) {

@@ -1,4 +1,4 @@
-import { connectionParameters, get, oauthParameter, obj, operations, str, strings, type ConnectorRule, type Finding, type Json, type Path } from './context.js';
+import { connectionParameters, get, oauthParameter, obj, onDefinition, operations, str, strings, type ConnectorRule, type Finding, type Json, type Path } from './context.js';
 
 /** Microsoft's certification and string rules (connector.md §7 C and E). */
 const PAGE = 'docs/rules/connector.md';
@@ -10,17 +10,13 @@ const CATEGORIES = new Set([
   'Productivity', 'Sales and CRM', 'Security', 'Social Media', 'Website',
 ]);
 
-function def(d: { resolved?: Json }, file: string, f: (doc: Json, file: string) => Finding[]): Finding[] {
-  return d.resolved ? f(d.resolved, file) : [];
-}
-
 export const titleLength: ConnectorRule = {
   code: 'connector-title-length',
   severity: 'error',
   description: 'info.title is present and at most 30 characters long.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const title = str(get(doc, 'info', 'title'));
       if (!title?.trim()) return [{ path: ['info', 'title'], file, message: 'info.title is missing or empty' }];
       if (title.length > 30) return [{ path: ['info', 'title'], file, message: `title "${title}" is ${title.length} characters; the limit is 30` }];
@@ -34,7 +30,7 @@ export const titleWords: ConnectorRule = {
   description: 'info.title contains neither "API", "Connector" nor a Power Platform product name.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const title = str(get(doc, 'info', 'title')) ?? '';
       const hit = /\b(api|connector)\b/i.exec(title) ?? PRODUCT_NAMES.exec(title);
       return hit ? [{ path: ['info', 'title'], file, message: `title "${title}" contains the restricted word '${hit[0]}'` }] : [];
@@ -47,7 +43,7 @@ export const descriptionLength: ConnectorRule = {
   description: 'info.description is present and between 30 and 500 characters long.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const text = str(get(doc, 'info', 'description'));
       if (text === undefined) return [{ path: ['info', 'description'], file, message: 'info.description is missing (paconn fails without it)' }];
       if (text.length < 30 || text.length > 500) {
@@ -63,7 +59,7 @@ export const descriptionWords: ConnectorRule = {
   description: 'info.description contains neither "API" nor a Power Platform product name.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const text = str(get(doc, 'info', 'description')) ?? '';
       const hit = /\bapi\b/i.exec(text) ?? PRODUCT_NAMES.exec(text);
       return hit ? [{ path: ['info', 'description'], file, message: `description contains the restricted word '${hit[0]}'` }] : [];
@@ -76,7 +72,7 @@ export const contact: ConnectorRule = {
   description: 'info.contact has a name, an http(s) URL and an email address.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const c = obj(get(doc, 'info', 'contact'));
       if (!c) return [{ path: ['info', 'contact'], file, message: "the 'contact' property is required" }];
       const out: Finding[] = [];
@@ -93,7 +89,7 @@ export const metadata: ConnectorRule = {
   description: 'x-ms-connector-metadata has non-empty Website, Privacy policy and Categories entries, with known categories.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const at: Path = ['x-ms-connector-metadata'];
       const list = doc['x-ms-connector-metadata'];
       if (!Array.isArray(list)) return [{ path: at, file, message: "the 'x-ms-connector-metadata' property is required" }];
@@ -119,7 +115,7 @@ export const operationId: ConnectorRule = {
   description: 'Every operation has a unique PascalCase operationId.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const out: Finding[] = [];
       const seen = new Map<string, string>();
       for (const o of operations(doc)) {
@@ -139,7 +135,7 @@ export const summary: ConnectorRule = {
   description: 'Every operation has a summary of at most 80 characters, without / \\ < > * % & ? and ending with a letter or digit.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const out: Finding[] = [];
       for (const o of operations(doc)) {
         const s = str(o.op.summary);
@@ -159,7 +155,7 @@ export const operationDescription: ConnectorRule = {
   description: 'Every operation has a description that ends with a period and differs from its summary.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const out: Finding[] = [];
       for (const o of operations(doc)) {
         const text = str(o.op.description);
@@ -180,7 +176,7 @@ export const parameterDocs: ConnectorRule = {
   description: 'Every parameter has an x-ms-summary (at most 80 characters) and a description.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const out: Finding[] = [];
       for (const o of operations(doc)) {
         for (const { param, at } of o.parameters) {
@@ -201,7 +197,7 @@ export const internalRequiredDefault: ConnectorRule = {
   description: 'A parameter that is both internal and required has a default value.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) =>
+    onDefinition(d, (doc, file) =>
       operations(doc).flatMap((o) =>
         o.parameters
           .filter(({ param }) => param['x-ms-visibility'] === 'internal' && param.required === true && param.default === undefined)
@@ -216,7 +212,7 @@ export const successResponseSchema: ConnectorRule = {
   description: 'Every operation has a 2xx response with a schema.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) =>
+    onDefinition(d, (doc, file) =>
       operations(doc).flatMap((o) => {
         const responses = obj(o.op.responses) ?? {};
         const ok = Object.entries(responses).some(([code, r]) => /^2\d\d$/.test(code) && obj(obj(r)?.schema));
@@ -231,7 +227,7 @@ export const defaultResponseSchema: ConnectorRule = {
   description: "A 'default' response carries no schema and is never the only response.",
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) =>
+    onDefinition(d, (doc, file) =>
       operations(doc).flatMap((o) => {
         const responses = obj(o.op.responses) ?? {};
         const dflt = obj(responses.default);
@@ -253,7 +249,7 @@ export const responsePropertyDocs: ConnectorRule = {
   description: 'Properties of response schemas have an x-ms-summary and a description.',
   docsPage: PAGE,
   check: (d) =>
-    def(d, d.names.apiDefinition, (doc, file) => {
+    onDefinition(d, (doc, file) => {
       const out: Finding[] = [];
       const seen = new Set<unknown>();
       const walk = (schema: Json | undefined, at: Path): void => {

@@ -108,3 +108,8 @@ export function connectionParameters(apiProperties: Json | undefined): { name: s
 export function oauthParameter(apiProperties: Json | undefined): { name: string; param: Json; at: Path } | undefined {
   return connectionParameters(apiProperties).find((p) => p.param.type === 'oauthSetting');
 }
+
+/** Runs a swagger rule when the swagger parsed; the file of its findings is the swagger's. */
+export function onDefinition(d: ConnectorDocs, f: (doc: Json, file: string) => Finding[]): Finding[] {
+  return d.resolved ? f(d.resolved, d.names.apiDefinition) : [];
+}

@@ -1,7 +1,7 @@
 import { isObject, toWdlString, WdlEvalError, WdlUnsupportedError, type WdlObject, type WdlValue } from '../values.js';
 import type { Clock, FlowRun, Outcome } from './engine.js';
 import { isRetryable, retrySchedule } from './retry.js';
-import type { HttpRequest, HttpResponse } from './types.js';
+import { RunAbortedError, type HttpRequest, type HttpResponse } from './types.js';
 
 const HTTP_INPUT_KEYS = new Set(['method', 'uri', 'headers', 'queries', 'body', 'authentication', 'retryPolicy']);
 const OAUTH_KEYS = new Set(['type', 'authority', 'tenant', 'audience', 'clientId', 'secret']);
@@ -73,10 +73,11 @@ export async function runHttpAction(run: FlowRun, name: string, def: Record<stri
     let transportError: string | undefined;
     run.stats.httpCalls++;
     try {
-      const req: HttpRequest = { method, url: url.toString(), headers: reqHeaders };
+      const req: HttpRequest = { method, url: url.toString(), headers: reqHeaders, atMs: clock.t.ms };
       if (body !== undefined) req.body = body;
       res = await run.options.http(req);
     } catch (e) {
+      if (e instanceof RunAbortedError) throw e;
       transportError = e instanceof Error ? e.message : String(e);
     }
     const retryable = res ? isRetryable(res.status) : true;
@@ -144,8 +145,9 @@ async function bearerToken(run: FlowRun, name: string, authValue: WdlValue, cloc
   run.stats.tokenRequests++;
   let res: HttpResponse;
   try {
-    res = await run.options.http({ method: 'POST', url: tokenUrl, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    res = await run.options.http({ method: 'POST', url: tokenUrl, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString(), atMs: clock.t.ms });
   } catch (e) {
+    if (e instanceof RunAbortedError) throw e;
     return { status: 'Failed', code: 'BadRequest', error: { code: 'BadRequest', message: `Http request failed as there is an error getting AD OAuth token: ${e instanceof Error ? e.message : String(e)}` } };
   }
   let parsed: WdlValue = null;

@@ -8,6 +8,8 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** When the request is sent on the run's virtual clock (epoch ms), so a local server can share that clock. */
+  atMs: number;
 }
 
 export interface HttpResponse {
@@ -18,6 +20,17 @@ export interface HttpResponse {
 
 /** The runner's only way out to the network, injected (the CLI passes the project's HTTP module). */
 export type HttpFunction = (request: HttpRequest) => Promise<HttpResponse>;
+
+/**
+ * Thrown by an injected function (HTTP, Key Vault) to stop the whole run rather than fail one action, e.g.
+ * when no network is configured for the run. It propagates out of runFlow unchanged.
+ */
+export class RunAbortedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunAbortedError';
+  }
+}
 
 /** A Dataverse failure as the connector reports it: the HTTP status and the service's message. */
 export class DataverseError extends Error {

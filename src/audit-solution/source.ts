@@ -1,0 +1,186 @@
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import type { CoeAuditConfig } from '../config/index.js';
+import type { Cloud } from '../clouds/index.js';
+import { UsageError, type Problem } from '../errors.js';
+import type { FlowEnvVar } from '../flows/index.js';
+import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+
+/** Where the solution source lives in the package. */
+export const SOLUTION_SOURCE_FILE = join(PACKAGE_ROOT, 'solution', 'solution.yaml');
+
+export type EnvVarType = 'String' | 'Number' | 'Boolean' | 'Secret';
+
+export interface EnvVarSource extends FlowEnvVar {
+  type: EnvVarType;
+  /** Default value, possibly with {{placeholders}}. */
+  default?: string;
+  /** Per-cloud description with {{placeholders}}. */
+  description: string;
+}
+
+export interface MissingDependencySource {
+  schemaName: string;
+  displayName: string;
+  solution: string;
+  flows: ('subscription' | 'sync' | 'csv')[];
+}
+
+export interface SolutionSource {
+  manifest: {
+    uniqueName: string;
+    displayName: string;
+    description: string;
+    version: string;
+    publisher: { uniqueName: string; displayName: string; description: string; prefix: string; optionValuePrefix: number };
+  };
+  connectionReference: { logicalName: string; displayName: string; connectorId: string };
+  missingDependencies: MissingDependencySource[];
+  environmentVariables: EnvVarSource[];
+}
+
+const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+const text = { type: 'string', minLength: 1 } as const;
+
+export const SOLUTION_SOURCE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['manifest', 'connectionReference', 'missingDependencies', 'environmentVariables'],
+  properties: {
+    manifest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['uniqueName', 'displayName', 'description', 'version', 'publisher'],
+      properties: {
+        uniqueName: { type: 'string', pattern: NAME },
+        displayName: text,
+        description: text,
+        version: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+){0,2}$' },
+        publisher: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['uniqueName', 'displayName', 'description', 'prefix', 'optionValuePrefix'],
+          properties: {
+            uniqueName: { type: 'string', pattern: NAME },
+            displayName: text,
+            description: text,
+            prefix: { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$' },
+            optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
+          },
+        },
+      },
+    },
+    connectionReference: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['logicalName', 'displayName', 'connectorId'],
+      properties: { logicalName: { type: 'string', pattern: NAME }, displayName: text, connectorId: { type: 'string', pattern: '^/providers/' } },
+    },
+    missingDependencies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['schemaName', 'displayName', 'solution', 'flows'],
+        properties: {
+          schemaName: { type: 'string', pattern: NAME },
+          displayName: text,
+          solution: text,
+          flows: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['subscription', 'sync', 'csv'] } },
+        },
+      },
+    },
+    environmentVariables: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['schemaName', 'displayName', 'type', 'summary', 'description'],
+        properties: {
+          schemaName: { type: 'string', pattern: NAME, maxLength: 100 },
+          displayName: { type: 'string', minLength: 1, maxLength: 100 },
+          type: { enum: ['String', 'Number', 'Boolean', 'Secret'] },
+          default: { type: 'string', maxLength: 2000 },
+          summary: text,
+          description: text,
+        },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validate = ajv.compile<SolutionSource>(SOLUTION_SOURCE_SCHEMA);
+
+/** Parses and validates the solution source; problems carry file, line and column. */
+export function parseSolutionSource(textValue: string, file: string): SolutionSource {
+  const value = parseYaml(textValue, file);
+  if (!validate(value)) {
+    const problems: Problem[] = (validate.errors ?? []).map((e) => {
+      const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+      const where = locateYamlPath(textValue, path) ?? {};
+      const p = e.params as Record<string, unknown>;
+      const detail = e.keyword === 'additionalProperties' ? `unknown key '${String(p.additionalProperty)}'` : (e.message ?? 'is invalid');
+      return { file, ...where, message: `${path.join('.') || '(top level)'}: ${detail}` };
+    });
+    throw new UsageError(problems);
+  }
+  const src = value as SolutionSource;
+  const seen = new Set<string>();
+  for (const [i, v] of src.environmentVariables.entries()) {
+    if (seen.has(v.schemaName)) {
+      throw new UsageError([{ file, ...(locateYamlPath(textValue, ['environmentVariables', i, 'schemaName']) ?? {}), message: `duplicate environment variable ${v.schemaName}` }]);
+    }
+    seen.add(v.schemaName);
+    if (v.type === 'Number' && v.default !== undefined && !/^-?\d+$/.test(v.default)) {
+      throw new UsageError([{ file, ...(locateYamlPath(textValue, ['environmentVariables', i, 'default']) ?? {}), message: `default of Number variable ${v.schemaName} must be an integer` }]);
+    }
+  }
+  // Flows read defaultValue for Number parameters.
+  for (const v of src.environmentVariables) if (v.default !== undefined) v.defaultValue = v.default;
+  return src;
+}
+
+/** Reads the solution source of the package (or another file, for tests). */
+export function loadSolutionSource(file: string = SOLUTION_SOURCE_FILE): SolutionSource {
+  return parseSolutionSource(readUtf8File(file), file);
+}
+
+/** Applies coe-audit.config.yaml `solution.*` over the source. */
+export function applySolutionConfig(source: SolutionSource, config: CoeAuditConfig): SolutionSource {
+  const s = config.solution ?? {};
+  return {
+    ...source,
+    manifest: {
+      ...source.manifest,
+      uniqueName: s.uniqueName ?? source.manifest.uniqueName,
+      displayName: s.displayName ?? source.manifest.displayName,
+      version: s.version ?? source.manifest.version,
+      publisher: {
+        ...source.manifest.publisher,
+        uniqueName: s.publisher?.uniqueName ?? source.manifest.publisher.uniqueName,
+        displayName: s.publisher?.displayName ?? source.manifest.publisher.displayName,
+        prefix: s.publisher?.prefix ?? source.manifest.publisher.prefix,
+        optionValuePrefix: s.publisher?.optionValuePrefix ?? source.manifest.publisher.optionValuePrefix,
+      },
+    },
+    connectionReference: { ...source.connectionReference, logicalName: s.connectionReferenceLogicalName ?? source.connectionReference.logicalName },
+  };
+}
+
+/** Fills {{cloud}}, {{audience}}, {{authority}} and {{powerAutomateUrl}} from the cloud table. */
+export function fillPlaceholders(template: string, cloud: Cloud): string {
+  const values: Record<string, string> = {
+    cloud: cloud.displayName,
+    audience: cloud.managementAudience,
+    authority: cloud.authorityUrl,
+    powerAutomateUrl: cloud.powerAutomateUrl,
+  };
+  return template.replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
+    const v = values[k];
+    if (v === undefined) throw new Error(`unknown placeholder ${m} in the solution source`);
+    return v;
+  });
+}

@@ -1,0 +1,49 @@
+import { formatRunText, runFlowRequest } from '../flowrun/index.js';
+import { stableJson } from '../io/index.js';
+import type { CommandModule } from './command-module.js';
+import { outputOption } from './options.js';
+
+interface Options {
+  solution?: string;
+  store?: string;
+  input?: string;
+  now?: string;
+  emulator?: string;
+  startEmulator?: boolean;
+  output: 'json' | 'text';
+}
+
+const command: CommandModule = {
+  noun: 'flow',
+  nounDescription: 'run the cloud flows locally: the Workflow Definition Language against the emulator and a local Dataverse store',
+  verb: 'run',
+  register(parent, ctx) {
+    parent
+      .command('run')
+      .description('run one flow (a flow JSON file, or a display name in --solution) and print its run history')
+      .argument('<flow>', 'flow JSON file, or the display name of a flow in --solution')
+      .option('--solution <folder|zip>', 'solution holding the flow: an unpacked folder or a solution zip')
+      .option('--store <file>', 'seed of the local Dataverse store (YAML or JSON: apps, environmentVariables, tables)')
+      .option('--input <json>', 'trigger body for Request triggers (PowerAppV2, Button), as JSON text')
+      .option('--emulator <managementUrl>', 'send the flow\'s HTTP calls to a running emulator (coe-audit emulator start)')
+      .option('--start-emulator', 'start the emulator in-process on the run\'s virtual clock, with its tenant, client and apps in the store')
+      .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')
+      .addOption(outputOption('text'))
+      .action(async (flow: string, opts: Options) => {
+        const report = await runFlowRequest({
+          flow,
+          cwd: ctx.cwd,
+          now: opts.now ?? new Date().toISOString(),
+          ...(opts.solution ? { solution: opts.solution } : {}),
+          ...(opts.store ? { store: opts.store } : {}),
+          ...(opts.input !== undefined ? { input: opts.input } : {}),
+          ...(opts.emulator ? { emulatorUrl: opts.emulator } : {}),
+          ...(opts.startEmulator ? { startEmulator: true } : {}),
+          keyVault: () => ctx.env.COE_AUDIT_CLIENT_SECRET,
+        });
+        ctx.stdout(opts.output === 'json' ? stableJson(report.result) : formatRunText(report.result));
+        if (report.result.status === 'Failed') ctx.exitCode = 1;
+      });
+  },
+};
+export default command;

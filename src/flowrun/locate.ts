@@ -1,0 +1,82 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
+import { readSourceTree, unpackSolution, type SourceTree } from '../solution/index.js';
+
+export interface LocatedFlow {
+  /** The flow's JSON (the packaged file). */
+  flow: unknown;
+  /** Display name (from the .json.data.xml, else the file name). */
+  displayName: string;
+  /** The file it came from, for messages. */
+  file: string;
+}
+
+const MAX_SOLUTION_ZIP_BYTES = 256 * 1024 * 1024;
+
+function parseFlowJson(text: string, file: string, displayName?: string): LocatedFlow {
+  let flow: unknown;
+  try {
+    flow = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError([{ file, message: `is not valid JSON: ${(e as Error).message}` }]);
+  }
+  return { flow, displayName: displayName ?? basename(file).replace(/(-[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12})?\.json$/, ''), file };
+}
+
+/** Reads and parses a flow JSON file; a bad file is a UsageError naming it. */
+export function readFlowFile(file: string, displayName?: string): LocatedFlow {
+  return parseFlowJson(readUtf8File(file), file, displayName);
+}
+
+/** A solution as a tree of files: an unpacked folder, or a zip unpacked in memory. */
+export function readSolution(path: string): SourceTree {
+  if (existsSync(path) && statSync(path).isFile()) {
+    const bytes = readUserFile(path, MAX_SOLUTION_ZIP_BYTES);
+    return unpackSolution(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { origin: path });
+  }
+  return readSourceTree(path);
+}
+
+/** Workflows of a solution: display name (the `Name` attribute of the .json.data.xml) and path in the tree. */
+export function listSolutionFlows(tree: SourceTree, origin: string): { displayName: string; path: string }[] {
+  const out: { displayName: string; path: string }[] = [];
+  for (const path of [...tree.keys()].sort()) {
+    if (!/^Workflows\/[^/]+\.json$/.test(path)) continue;
+    let displayName = basename(path).replace(/-[0-9A-Fa-f-]{36}\.json$/, '');
+    const dataXml = tree.get(`${path}.data.xml`);
+    if (dataXml) {
+      const m = /<Workflow\b[^>]*\bName="([^"]*)"/.exec(decodeUtf8(dataXml, `${origin}/${path}.data.xml`));
+      if (m) displayName = decodeXml(m[1]!);
+    }
+    out.push({ displayName, path });
+  }
+  return out;
+}
+
+/**
+ * Finds a flow: a path to a flow JSON file, or (with a solution folder or zip) a display name
+ * (case-insensitive) or workflow file name.
+ */
+export function locateFlow(flow: string, solution: string | undefined, cwd: string): LocatedFlow {
+  const asPath = join(cwd, flow);
+  const direct = existsSync(flow) ? flow : existsSync(asPath) ? asPath : undefined;
+  if (direct && statSync(direct).isFile() && !solution) return readFlowFile(direct);
+  if (!solution) {
+    throw new UsageError(`flow '${flow}' is not a file; give a flow JSON file, or --solution <folder|zip> to run a flow by its display name`);
+  }
+  const tree = readSolution(solution);
+  const flows = listSolutionFlows(tree, solution);
+  const want = direct ? basename(direct).toLowerCase() : flow.toLowerCase();
+  const hit = flows.find((f) => f.displayName.toLowerCase() === want) ?? flows.find((f) => basename(f.path).toLowerCase() === want);
+  if (!hit) {
+    throw new UsageError([{ file: solution, message: `has no flow '${flow}'; its flows are: ${flows.map((f) => `'${f.displayName}'`).join(', ') || 'none'}` }]);
+  }
+  const file = `${solution}/${hit.path}`;
+  return parseFlowJson(decodeUtf8(tree.get(hit.path)!, file), file, hit.displayName);
+}
+
+function decodeXml(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

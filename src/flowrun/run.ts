@@ -1,0 +1,136 @@
+import { createHttpClient } from '../api/index.js';
+import { findCloud } from '../clouds/index.js';
+import { UsageError } from '../errors.js';
+import { createStore, readStoreSeed, withDefaults, type MemoryStore, type StoreSeed } from '../store/index.js';
+import {
+  FlowDefinitionError,
+  parseTimestamp,
+  runFlow,
+  RunAbortedError,
+  WdlEvalError,
+  WdlUnsupportedError,
+  type HttpFunction,
+  type RunResult,
+  type WdlValue,
+} from '../wdl/index.js';
+import { emulatorHttp, startLocalEmulator, type LocalEmulator } from './emulator-http.js';
+import { EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
+import { locateFlow } from './locate.js';
+
+export interface FlowRunRequest {
+  /** A flow JSON file, or a display name / file name inside `solution`. */
+  flow: string;
+  /** An unpacked solution folder. */
+  solution?: string;
+  /** A store seed file (YAML or JSON). */
+  store?: string;
+  /** JSON text of the trigger body (Request triggers). */
+  input?: string;
+  /** Start of the run on the virtual clock. */
+  now: string;
+  cwd: string;
+  /** The network for the flow's Http actions (tests inject one). Without it or an emulator, Http stops the run. */
+  http?: HttpFunction;
+  /** Management URL of a running emulator (`coe-audit emulator start`): cloud hosts are redirected to it. */
+  emulatorUrl?: string;
+  /** Start the emulator in-process on the run's virtual clock, with its tenant, client and seeded apps in the store. */
+  startEmulator?: boolean;
+  /** Key Vault stand-in for Secret environment variables. */
+  keyVault?: (reference: string, schemaName: string) => string | undefined;
+  environmentName?: string;
+}
+
+export interface FlowRunReport {
+  file: string;
+  result: RunResult;
+  store: MemoryStore;
+}
+
+const noNetwork: HttpFunction = async (req) => {
+  throw new RunAbortedError(`the flow calls ${new URL(req.url).origin} but no emulator is set up for this run`);
+};
+
+/** Runs one flow of a solution (or a flow file) against the local store; the run's history is the result. */
+export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport> {
+  try {
+    parseTimestamp(req.now, '--now');
+  } catch {
+    throw new UsageError(`--now '${req.now}' is not an ISO 8601 timestamp, e.g. 2026-01-31T10:00:00Z`);
+  }
+  let triggerBody: WdlValue | undefined;
+  if (req.input !== undefined) {
+    try {
+      triggerBody = JSON.parse(req.input) as WdlValue;
+    } catch (e) {
+      throw new UsageError(`--input is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const located = locateFlow(req.flow, req.solution, req.cwd);
+  if (req.emulatorUrl && req.startEmulator) throw new UsageError('give either --emulator <managementUrl> or --start-emulator, not both');
+  let seed: StoreSeed = req.store ? readStoreSeed(req.store) : {};
+  let http = req.http ?? noNetwork;
+  let keyVault = req.keyVault;
+  let local: LocalEmulator | undefined;
+  if (req.emulatorUrl) {
+    let url: URL;
+    try {
+      url = new URL(req.emulatorUrl);
+    } catch {
+      throw new UsageError(`--emulator '${req.emulatorUrl}' is not a URL; give the managementUrl that 'coe-audit emulator start' printed`);
+    }
+    http = emulatorHttp({ managementUrl: url.origin, authorityUrl: url.origin, client: createHttpClient(), counters: { requests: 0, retryable: 0 } });
+  }
+  if (req.startEmulator) {
+    local = await startLocalEmulator(parseTimestamp(req.now, '--now').ms, { hours: 24 });
+    const emulatorSeed = emulatorStoreSeed(local.emulator, findCloud('commercial')!, []);
+    seed = withDefaults(seed, emulatorSeed);
+    seed = withMetadataRow(seed, located.displayName);
+    http = local.http;
+    const secret = local.emulator.clientSecret;
+    keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
+  }
+  const store = createStore(seed, keyVault ? { keyVault } : {}, req.store ?? 'store');
+  try {
+    const result = await runFlow({
+      flow: located.flow,
+      displayName: located.displayName,
+      now: req.now,
+      http,
+      store,
+      ...(triggerBody !== undefined ? { triggerBody } : {}),
+      ...(req.environmentName ? { environmentName: req.environmentName } : {}),
+    });
+    return { file: located.file, result, store };
+  } catch (e) {
+    if (e instanceof WdlUnsupportedError || e instanceof FlowDefinitionError || e instanceof WdlEvalError || e instanceof RunAbortedError) {
+      throw new UsageError([{ file: located.file, message: e.message }]);
+    }
+    throw e;
+  } finally {
+    await local?.close();
+  }
+}
+
+/** Adds the CoE last-run bookkeeping row of a flow unless the seed has one. */
+export function withMetadataRow(seed: StoreSeed, displayName: string): StoreSeed {
+  const rows = seed.tables?.admin_coesolutionmetadatas ?? [];
+  if (rows.some((r) => String(r.admin_objectname ?? '').toLowerCase() === displayName.toLowerCase())) return seed;
+  const id = `c0e0a0d1-0000-4000-8000-${String(rows.length + 1).padStart(12, '0')}`;
+  return { ...seed, tables: { ...seed.tables, admin_coesolutionmetadatas: [...rows, { admin_coesolutionmetadataid: id, admin_objectname: displayName }] } };
+}
+
+/** The run history as text: one line per action execution, then the outcome. */
+export function formatRunText(r: RunResult): string {
+  const rows: string[][] = [['status', 'action', 'iteration', 'type', 'duration', 'code']];
+  for (const a of r.actions) {
+    rows.push([a.status, a.path, a.iteration.length ? a.iteration.join('.') : '', a.type, `${(a.durationMs / 1000).toFixed(1)}s`, a.code ?? '']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  lines.push('');
+  lines.push(`${r.flow}: ${r.status} (${r.startTime} → ${r.endTime}, ${(r.durationMs / 1000).toFixed(1)}s virtual)`);
+  if (r.error) lines.push(`error: ${r.error.code}: ${r.error.message}`);
+  if (r.response) lines.push(`response: ${r.response.statusCode} ${JSON.stringify(r.response.body)}`);
+  lines.push(`actions ${r.stats.actions}, http calls ${r.stats.httpCalls} (token requests ${r.stats.tokenRequests}), retries ${r.stats.retries}, dataverse calls ${r.stats.dataverseCalls}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createStore, type StoreSeed } from '../../src/store/index.js';
+import { runFlow, type RunResult } from '../../src/wdl/index.js';
+import { REPO_ROOT } from '../helpers/run-cli.js';
+import { fakeActivityApi, launch, type FakeApiOptions } from './fake-activity-api.js';
+
+/**
+ * The generated flows (the committed build output of `coe-audit build`, not hand-written flows), run by the
+ * interpreter against an in-process Activity API stand-in and the local store.
+ */
+const DIR = process.env.COE_AUDIT_GENERATED_FLOWS ?? join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'solution', 'Workflows');
+const present = existsSync(DIR) && readdirSync(DIR).some((f) => f.endsWith('.json'));
+if (!present) console.warn(`generated-flows.test.ts: skipped, no generated flows in ${DIR}`);
+
+function load(prefix: string): { flow: unknown; name: string } {
+  const file = readdirSync(DIR).find((f) => f.startsWith(prefix) && f.endsWith('.json'))!;
+  const xml = readFileSync(join(DIR, `${file}.data.xml`), 'utf8');
+  return { flow: JSON.parse(readFileSync(join(DIR, file), 'utf8')), name: /Name="([^"]*)"/.exec(xml)![1]! };
+}
+
+export const TENANT = '0c4f7e7a-2f3b-4b8e-9f59-2d0f7d1b8a11';
+export const APPS = ['a1a1a1a1-0000-4000-8000-000000000001', 'a1a1a1a1-0000-4000-8000-000000000002', 'a1a1a1a1-0000-4000-8000-000000000003'];
+
+export function seed(flowNames: string[]): StoreSeed {
+  return {
+    apps: APPS.map((id, i) => ({ id, displayName: `App ${i + 1}`, lastLaunchedOn: i === 2 ? '2030-01-01T00:00:00Z' : '2025-12-01T00:00:00Z' })),
+    environmentVariables: [
+      { schemaName: 'admin_TenantID', type: 'String', value: TENANT },
+      { schemaName: 'admin_AuditLogsAudience', type: 'String', value: 'https://manage.office.com' },
+      { schemaName: 'admin_AuditLogsAuthority', type: 'String', value: 'https://login.microsoftonline.com' },
+      { schemaName: 'admin_AuditLogsClientID', type: 'String', value: 'client-1' },
+      { schemaName: 'admin_AuditLogsClientSecret', type: 'String', value: 'test-secret' },
+      { schemaName: 'admin_AuditLogsClientAzureSecret', type: 'Secret' },
+      { schemaName: 'admin_PowerAutomateEnvironmentVariable', type: 'String', value: 'https://make.powerautomate.com/environments/' },
+    ],
+    tables: {
+      admin_coesolutionmetadatas: flowNames.map((n, i) => ({ admin_coesolutionmetadataid: `cccccccc-0000-4000-8000-00000000000${i}`, admin_objectname: n })),
+    },
+  };
+}
+
+function summary(r: RunResult): string[] {
+  return r.actions.filter((a) => a.status === 'Failed').map((a) => `${a.path}: ${a.error?.message ?? a.code}`);
+}
+
+describe.skipIf(!present)('generated flows on the interpreter', () => {
+  it('Subscription: start (fresh and already enabled), stop, list', async () => {
+    const { flow, name } = load('AdminAuditLogsOffice365ManagementAPISubscription');
+    const store = createStore(seed([name]));
+    const api = fakeActivityApi({ tenant: TENANT });
+    const run = (text: string) => runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store, triggerBody: { text } });
+    const first = await run('Start');
+    expect(first.status, summary(first).join('\n')).toBe('Succeeded');
+    expect(first.response?.body).toMatchObject({ operation: 'Start', statuscode: '200' });
+    const again = await run('start');
+    expect(again.status, summary(again).join('\n')).toBe('Succeeded');
+    expect(JSON.stringify(again.response?.body)).toMatch(/enabled/);
+    const list = await run('LIST');
+    expect(list.status, summary(list).join('\n')).toBe('Succeeded');
+    expect(JSON.stringify(list.response?.body)).toMatch(/enabled/);
+    const stop = await run('stop');
+    expect(stop.status, summary(stop).join('\n')).toBe('Succeeded');
+    expect(api.state.enabled).toBe(false);
+    expect(JSON.stringify([first, again, list, stop])).not.toContain('test-secret');
+  });
+
+  it('Sync: pages and blobs, every launch written once, overlapping rerun adds none', async () => {
+    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const store = createStore(seed([name]));
+    const ev = (n: number, app: number, t: string, legacy = false) => launch(`e0000000-0000-4000-8000-00000000000${n}`, APPS[app]!, t, legacy);
+    const blobs: FakeApiOptions['blobs'] = [
+      { contentCreated: '2026-03-01T07:10:00.000Z', events: [ev(1, 0, '2026-03-01T07:01:00'), ev(2, 1, '2026-03-01T07:02:00')] },
+      { contentCreated: '2026-03-01T07:20:00.000Z', events: [ev(3, 0, '2026-03-01T07:15:00'), ev(1, 0, '2026-03-01T07:01:00')] },
+      { contentCreated: '2026-03-01T07:30:00.000Z', events: [ev(4, 1, '2026-03-01T07:25:00', true)] },
+      { contentCreated: '2026-03-01T07:40:00.000Z', events: [ev(5, 2, '2026-03-01T07:35:00'), { Id: 'e0000000-0000-4000-8000-000000000009', CreationTime: '2026-03-01T07:36:00', Operation: 'FileAccessed', RecordType: 6 }] },
+    ];
+    const api = fakeActivityApi({ tenant: TENANT, enabled: true, blobs, pageSize: 2 });
+    const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store });
+    expect(r.status, summary(r).join('\n')).toBe('Succeeded');
+    expect(summary(r)).toEqual([]);
+    const ids = store.rows('admin_auditlogs').map((x) => x.admin_auditlogid).sort();
+    expect(ids).toEqual([1, 2, 3, 4, 5].map((n) => `e0000000-0000-4000-8000-00000000000${n}`));
+    const apps = Object.fromEntries(store.rows('admin_apps').map((a) => [a.admin_appid, a.admin_applastlaunchedon]));
+    expect(apps[APPS[0]!]).toBe('2026-03-01T07:15:00Z');
+    expect(apps[APPS[1]!]).toBe('2026-03-01T07:25:00Z');
+    expect(apps[APPS[2]!]).toBe('2030-01-01T00:00:00Z');
+    const again = await runFlow({ flow, displayName: name, now: '2026-03-01T08:30:00Z', http: api.http, store });
+    expect(again.status, summary(again).join('\n')).toBe('Succeeded');
+    expect(store.rows('admin_auditlogs')).toHaveLength(5);
+  });
+});

@@ -254,9 +254,12 @@ class FlowRun {
     this.triggerState = { name, type, kind, outputs, startTime: clock.now() };
   }
 
-  /** Runs a map of sibling actions in runAfter order (definition order among ready ones); returns the scope's status. */
-  private async runActionMap(map: unknown, frame: Frame): Promise<ActionStatus> {
-    if (!isObject(map)) return 'Succeeded';
+  private readonly graphs = new WeakMap<object, { names: string[]; deps: Map<string, [string, string[]][]> }>();
+
+  /** Sibling names and runAfter edges of an action map, checked once per map. */
+  private graph(map: WdlObject): { names: string[]; deps: Map<string, [string, string[]][]> } {
+    const cached = this.graphs.get(map);
+    if (cached) return cached;
     const names = Object.keys(map);
     const deps = new Map<string, [string, string[]][]>();
     for (const n of names) {
@@ -275,6 +278,15 @@ class FlowRun {
       }
       deps.set(n, list);
     }
+    const g = { names, deps };
+    this.graphs.set(map, g);
+    return g;
+  }
+
+  /** Runs a map of sibling actions in runAfter order (definition order among ready ones); returns the scope's status. */
+  private async runActionMap(map: unknown, frame: Frame): Promise<ActionStatus> {
+    if (!isObject(map)) return 'Succeeded';
+    const { names, deps } = this.graph(map);
     const done = new Map<string, ActionStatus>();
     while (done.size < names.length) {
       const next = names.find((n) => !done.has(n) && deps.get(n)!.every(([d]) => done.has(d)));

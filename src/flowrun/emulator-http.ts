@@ -29,6 +29,9 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
     if (method !== 'GET' && method !== 'POST') throw new RunAbortedError(`the emulator client sends GET and POST only, not ${req.method} (${req.url})`);
     const url = new URL(req.url);
     const target = map.get(url.origin);
+    if (!target && url.origin !== management && url.origin !== authority) {
+      throw new RunAbortedError(`the flow calls ${url.origin}, which is neither a Management API or authority host of the cloud table nor the emulator; check the Audience and Authority environment variables`);
+    }
     const rewritten = target ? `${target}${url.pathname}${url.search}` : req.url;
     o.onSend?.(req.atMs);
     o.counters.requests++;

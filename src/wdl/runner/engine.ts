@@ -342,8 +342,8 @@ class FlowRun {
         throw e;
       } else throw e;
     }
+    // Secured outputs stay hidden downstream (as in the service); secured inputs hide only this action's inputs.
     if (secured.outputs) this.addSecrets(outcome.outputs);
-    if (secured.inputs) this.addSecrets(outcome.inputs);
     const endTime = frame.clock.now();
     const state: ActionState = {
       name,
@@ -381,11 +381,14 @@ class FlowRun {
     });
   }
 
+  /** Registers the strings of secured outputs (not variable names, headers or etags) for masking. */
   private addSecrets(v: WdlValue | undefined): void {
     if (typeof v === 'string') {
       if (v.length >= 4) this.secrets.add(v);
     } else if (Array.isArray(v)) v.forEach((x) => this.addSecrets(x));
-    else if (isObject(v)) Object.values(v).forEach((x) => this.addSecrets(x));
+    else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) if (k !== 'name' && k !== 'headers' && k !== '@odata.etag') this.addSecrets(x);
+    }
   }
 
   /** A copy for the run history with every known secret replaced. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global fetch, URLSearchParams */
 // `content pull` of 100,000 seeded events in 1,000 blobs against the emulator (run in its own process), compared
 // with a plain sequential fetch loop over the same requests (token, listing pages, blobs) against the same emulator.
 // Prints events/s, requests/s and the ratio of the two wall times. Run through `npm run bench -- api`.
@@ -44,7 +45,7 @@ try {
   const out = join(dir, 'pull.ndjson');
   console.log(`emulator: ${ready.events} events in ${ready.blobs} blobs, page size ${PAGE_SIZE}; window ${start} .. ${end}`);
 
-  // Subject: the built CLI, end to end (process start, MSAL over HTTPS, listing, 8 concurrent blob downloads, de-dup, write).
+  // Subject: the built CLI end to end (process start, MSAL over HTTPS, listing, 8 concurrent blob downloads, de-dup, write).
   const subject = timeCommand(
     [process.execPath, cli, 'content', 'pull', '--start', start, '--end', end, '--tenant-id', ready.tenantId, '--client-id', ready.clientId,
       '--authority-url', ready.authorityUrl, '--management-url', ready.httpUrl, '--out', out, '--output', 'json', '--quiet'],
@@ -68,7 +69,8 @@ try {
   const DAY = 86_400_000;
   for (let s = Date.parse(start); s < Date.parse(end); s += DAY) {
     const e = Math.min(s + DAY, Date.parse(end));
-    let url = `${ready.httpUrl}/api/v1.0/${ready.tenantId}/activity/feed/subscriptions/content?contentType=Audit.General&startTime=${new Date(s).toISOString().slice(0, 23)}&endTime=${new Date(e).toISOString().slice(0, 23)}&PublisherIdentifier=${ready.tenantId}`;
+    const t = (ms) => new Date(ms).toISOString().slice(0, 23);
+    let url = `${ready.httpUrl}/api/v1.0/${ready.tenantId}/activity/feed/subscriptions/content?contentType=Audit.General&startTime=${t(s)}&endTime=${t(e)}&PublisherIdentifier=${ready.tenantId}`;
     while (url) {
       const res = await fetch(url, { headers });
       requests++;

@@ -3,20 +3,32 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Cloud, CloudId } from '../clouds/index.js';
 import { settingsForCloud, type CoeAuditConfig } from '../config/index.js';
-import { countBySeverity, type Diagnostic, type Severity } from '../diagnostics/index.js';
+import { buildConnectorVariant, loadConnectorSource, validateConnectorFiles, type ConnectorSource } from '../connector/index.js';
+import { countBySeverity, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/index.js';
+import { packSolution, type PackageType } from '../solution/index.js';
+import { connectorComponent } from './connector-component.js';
 import { stableJson, writeTreeAtomic } from '../io/index.js';
 import { checkFlowExpressions } from '../wdl/index.js';
 import { deploymentSettings } from './deployment-settings.js';
 import { applySolutionConfig, loadSolutionSource, type SolutionSource } from './source.js';
 import { buildSolutionTree } from './tree.js';
 
-export type PackageType = 'Unmanaged' | 'Managed';
+export type { PackageType };
+
+/** The timestamp of every zip entry unless --timestamp says otherwise: the DOS epoch, as the packer's default. */
+export const DEFAULT_TIMESTAMP = '1980-01-01T00:00:00Z';
 
 export interface BuildOptions {
   clouds: readonly Cloud[];
   config: CoeAuditConfig;
+  /** Zips to write (default both). */
+  packageTypes?: readonly PackageType[];
+  /** DOS timestamp of the zip entries (default DEFAULT_TIMESTAMP). */
+  timestamp?: Date;
   /** The solution source (default: solution/solution.yaml of the package). */
   source?: SolutionSource;
+  /** The connector source (default: connector/ of the package). */
+  connectorSource?: ConnectorSource;
 }
 
 export interface BuiltFile {
@@ -30,28 +42,53 @@ export interface BuiltCloud {
   cloud: CloudId;
   /** Files of this cloud's folder, relative to the folder (`solution/Other/Solution.xml`, …). */
   files: Map<string, Uint8Array>;
-  /** Solution components: flows, environment variable definitions, connection references, connector. */
+  /** Solution components: flows, environment variable definitions, connection reference, connector. */
   components: number;
   diagnostics: Diagnostic[];
 }
 
+/** `CoEAuditLogs_<cloud>.zip` (Unmanaged) or `CoEAuditLogs_<cloud>_managed.zip`. */
+export function zipName(uniqueName: string, cloud: CloudId, packageType: PackageType): string {
+  return `${uniqueName}_${cloud}${packageType === 'Managed' ? '_managed' : ''}.zip`;
+}
+
 /**
- * Builds every artefact of every requested cloud, in memory: the unpacked solution, the deployment settings
- * and the validation report. Pure apart from reading the solution source; never writes.
+ * Builds every artefact of every requested cloud, in memory: the connector folder, the unpacked solution (with
+ * the connector as a component), the zips, the deployment settings and the validation report (connector and
+ * solution checks). Pure apart from reading the sources; never writes.
  */
-export function buildArtefacts(options: BuildOptions): BuiltCloud[] {
+export async function buildArtefacts(options: BuildOptions): Promise<BuiltCloud[]> {
   const source = applySolutionConfig(options.source ?? loadSolutionSource(), options.config);
-  return options.clouds.map((cloud) => {
+  const connectorSource = options.connectorSource ?? loadConnectorSource();
+  const packageTypes = options.packageTypes ?? (['Unmanaged', 'Managed'] as const);
+  const timestamp = options.timestamp ?? new Date(DEFAULT_TIMESTAMP);
+  const out: BuiltCloud[] = [];
+  for (const cloud of options.clouds) {
     const settings = settingsForCloud(options.config, cloud.id);
-    const tree = buildSolutionTree(source, cloud);
+    const clientId = options.config.cloudSettings?.[cloud.id]?.clientId ?? options.config.connector?.clientId ?? settings.clientId;
+    const variant = buildConnectorVariant(connectorSource, cloud, {
+      ...(clientId !== undefined ? { clientId } : {}),
+      ...(settings.redirectUrl !== undefined ? { redirectUrl: settings.redirectUrl } : {}),
+    });
+    const connector = connectorComponent(source, variant);
+    const tree = buildSolutionTree(source, cloud, { connector });
     const files = new Map<string, Uint8Array>();
+    for (const [path, bytes] of variant.files) files.set(`connector/${path}`, bytes);
     for (const [path, bytes] of tree) files.set(`solution/${path}`, bytes);
+    const diagnostics = [
+      ...(await validateConnectorFiles(variant.files, { folder: `${cloud.id}/connector` })),
+      ...validateTree(tree).map((d) => ({ ...d, file: `${cloud.id}/solution/${d.file}` })),
+    ];
+    for (const packageType of packageTypes) {
+      files.set(zipName(source.manifest.uniqueName, cloud.id, packageType), packSolution(tree, { packageType, timestamp, origin: `${cloud.id}/solution` }));
+    }
     files.set('deployment-settings.json', new TextEncoder().encode(stableJson(deploymentSettings(source, cloud, settings))));
-    const diagnostics = validateTree(tree);
-    const components = [...tree.keys()].filter((p) => /^Workflows\/[^/]+\.json$/.test(p) || p.endsWith('/environmentvariabledefinition.xml')).length + 1;
-    files.set('validation.json', new TextEncoder().encode(stableJson({ cloud: cloud.id, findings: countBySeverity(diagnostics), diagnostics })));
-    return { cloud: cloud.id, files, components, diagnostics };
-  });
+    const components =
+      [...tree.keys()].filter((p) => /^Workflows\/[^/]+\.json$/.test(p) || p.endsWith('/environmentvariabledefinition.xml')).length + 2;
+    files.set('validation.json', new TextEncoder().encode(stableJson({ cloud: cloud.id, findings: countBySeverity(diagnostics), diagnostics: sortDiagnostics(diagnostics) })));
+    out.push({ cloud: cloud.id, files, components, diagnostics });
+  }
+  return out;
 }
 
 /** Checks of the generated tree that need no other room: every flow expression parses. */
@@ -125,8 +162,8 @@ export interface BuildReport {
  * `<outputDirectory>/<cloud>/` atomically (the folder is replaced whole). With `check`, writes nothing and
  * compares with the folder instead. Validation errors fail the build and nothing is written.
  */
-export function runBuild(options: BuildOptions & { outputDirectory: string; check: boolean }): BuildReport {
-  const built = buildArtefacts(options);
+export async function runBuild(options: BuildOptions & { outputDirectory: string; check: boolean }): Promise<BuildReport> {
+  const built = await buildArtefacts(options);
   const errors = errorCount(built);
   const differences = options.check ? compareWithDisk(built, options.outputDirectory) : [];
   if (!options.check && errors === 0) {

@@ -39,6 +39,7 @@ describe('.github/workflows/coe-audit.yml', () => {
       'deployment-settings-file': 'artefacts/dist/${{ matrix.cloud }}/deployment-settings.json',
       cloud: '${{ matrix.pac-cloud }}',
     });
+    expect(step.with!['solution-file']).toBe('artefacts/dist/${{ matrix.cloud }}/CoEAuditLogs_${{ matrix.cloud }}_managed.zip');
     expect(imp.steps.some((s) => s.uses?.startsWith('microsoft/powerplatform-actions/actions-install@'))).toBe(true);
   });
 });

@@ -58,7 +58,7 @@ export const AF_CODES: Record<string, CatalogueEntry> = {
     retry: false,
   },
   AF20021: {
-    api: 'The webhook endpoint {{0}) could not be validated. {1}',
+    api: 'The webhook endpoint {0} could not be validated. {1}',
     meaning: 'the webhook did not answer its validation request',
     fix: 'Make the webhook address HTTPS and answer the validation POST with 200.',
     retry: false,
@@ -137,7 +137,7 @@ export const HTTP_STATUSES: Record<number, CatalogueEntry> = {
 export function afMessage(code: string, ...args: string[]): string {
   const entry = AF_CODES[code];
   if (!entry) return code;
-  return entry.api.replace(/\{\{?(\d)\}/g, (_m, i: string) => args[Number(i)] ?? '');
+  return entry.api.replace(/\{(\d)\}/g, (_m, i: string) => args[Number(i)] ?? '');
 }
 
 /** One line for a failed call: `AF20023 (HTTP 400): the subscription is stopped. Run …`. */

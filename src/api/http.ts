@@ -86,25 +86,40 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
   const stats: HttpStats = { requests: 0, retries: 0, budgetWaitMs: 0 };
 
-  // Sliding-window request log: at most `budget` sends within any 60 s of the clock.
-  const sent: number[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  function acquire(): Promise<void> {
+  // Request budget: a send is allowed when fewer than `budget` requests are in flight or ended within the last
+  // 60 s of the clock. Counting by end time (in-flight as "now") keeps the bound at the server whatever the latency.
+  const slots: { end?: number }[] = [];
+  let waiters: (() => void)[] = [];
+  let chain: Promise<unknown> = Promise.resolve();
+  function acquire(): Promise<{ end?: number }> {
     const p = chain.then(async () => {
       for (;;) {
         const t = clock.now();
-        while (sent.length > 0 && sent[0]! <= t - 60_000) sent.shift();
-        if (sent.length < budget) {
-          sent.push(t);
-          return;
+        for (let i = slots.length - 1; i >= 0; i--) if (slots[i]!.end !== undefined && slots[i]!.end! <= t - 60_000) slots.splice(i, 1);
+        if (slots.length < budget) {
+          const slot = {};
+          slots.push(slot);
+          return slot;
         }
-        const wait = sent[0]! + 60_000 - t;
-        stats.budgetWaitMs += wait;
-        await clock.sleep(wait);
+        const ended = slots.filter((x) => x.end !== undefined).map((x) => x.end!);
+        if (ended.length > 0) {
+          const wait = Math.min(...ended) + 60_000 - t;
+          stats.budgetWaitMs += wait;
+          await clock.sleep(wait);
+        } else {
+          await new Promise<void>((resolve) => waiters.push(resolve));
+        }
       }
     });
     chain = p.catch(() => {});
     return p;
+  }
+  function release(slot: { end?: number } | undefined): void {
+    if (!slot) return;
+    slot.end = clock.now();
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
   }
 
   function once(req: HttpRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
@@ -142,7 +157,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   async function request(req: HttpRequest): Promise<HttpResponse> {
     const retry = req.retry !== false;
     for (let attempt = 1; ; attempt++) {
-      if (req.budget !== false && budget > 0) await acquire();
+      const slot = req.budget !== false && budget > 0 ? await acquire() : undefined;
       stats.requests++;
       const t0 = clock.now();
       log(`→ ${req.method} ${req.url}${traceHeaders(req.headers)}${req.body ? ` body: ${redactText(req.body)}` : ''}`);
@@ -152,6 +167,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         res = await once(req);
       } catch (e) {
         failure = e as Error;
+      } finally {
+        release(slot);
       }
       const took = clock.now() - t0;
       if (res) log(`← ${res.status} ${req.method} ${req.url} (${res.body.length} bytes, ${took} ms)${res.status >= 400 ? ` body: ${redactText(res.body.slice(0, 500))}` : ''}`);

@@ -10,6 +10,7 @@ import csvSplit from './csv-split.js';
 import doctor from './doctor.js';
 import emulatorStart from './emulator-start.js';
 import flowRun from './flow-run.js';
+import flowSimulate from './flow-simulate.js';
 import solutionPack from './solution-pack.js';
 import solutionUnpack from './solution-unpack.js';
 import solutionValidate from './solution-validate.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandModule[] = [
   doctor,
   emulatorStart,
   flowRun,
+  flowSimulate,
   solutionPack,
   solutionUnpack,
   solutionValidate,

@@ -16,15 +16,12 @@ const command: CommandModule = {
       .action(async (folders: string[], opts: { format: Format; failSeverity: Severity }) => {
         const { validateConnectorFolders } = await import('../connector/validate-folders.js');
         const { exitCodeFor, formatDiagnostics } = await import('../diagnostics/index.js');
-        const { ALL_RULES } = await import('./rule-catalog.js');
+        const { ALL_RULES, RULE_DOCS_BASE_URL } = await import('./rule-catalog.js');
         const diagnostics = await validateConnectorFolders(folders, ctx.cwd);
-        ctx.stdout(formatDiagnostics(diagnostics, opts.format, { toolVersion: ctx.version, rules: ALL_RULES, docsBaseUrl: DOCS_BASE_URL }));
+        ctx.stdout(formatDiagnostics(diagnostics, opts.format, { toolVersion: ctx.version, rules: ALL_RULES, docsBaseUrl: RULE_DOCS_BASE_URL }));
         ctx.exitCode = exitCodeFor(diagnostics, opts.failSeverity);
       });
   },
 };
-
-/** Where SARIF helpUri links point: the docs/ folder of the repository. */
-const DOCS_BASE_URL = 'https://github.com/coe-audit/coe-audit/blob/main';
 
 export default command;

@@ -37,7 +37,9 @@ const command: CommandModule = {
       const end = parseUserTime(opts.end, '--end');
       const format = opts.out ? recordFormatOf(opts.out) : 'ndjson';
       const session = sessionFor(ctx, opts, opts.requestsPerMinute);
-      let lastBlobs = -1;
+      const clock = systemClock();
+      let lastAt = -Infinity;
+      let lastSlice = 0;
       try {
         const r = await pullContent(session, {
           start,
@@ -45,11 +47,12 @@ const command: CommandModule = {
           contentType: opts.contentType!,
           operations: opts.operation,
           concurrency: opts.concurrency,
-          now: systemClock().now(),
+          now: clock.now(),
           onWarning: (w) => ctx.info(`warning: ${w}`),
           onProgress: (p) => {
-            if (p.blobsFetched === lastBlobs || (p.blobsFetched % 50 !== 0 && p.blobsFetched !== p.blobsListed)) return;
-            lastBlobs = p.blobsFetched;
+            if (p.slice === lastSlice && clock.now() - lastAt < 1000) return;
+            lastSlice = p.slice;
+            lastAt = clock.now();
             ctx.info(`slice ${p.slice}/${p.slices}: ${p.pages} pages, ${p.blobsFetched}/${p.blobsListed} blobs, ${p.records} records`);
           },
         });

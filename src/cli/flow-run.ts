@@ -8,6 +8,8 @@ interface Options {
   store?: string;
   input?: string;
   now?: string;
+  emulator?: string;
+  startEmulator?: boolean;
   output: 'json' | 'text';
 }
 
@@ -23,6 +25,8 @@ const command: CommandModule = {
       .option('--solution <folder|zip>', 'solution holding the flow: an unpacked folder or a solution zip')
       .option('--store <file>', 'seed of the local Dataverse store (YAML or JSON: apps, environmentVariables, tables)')
       .option('--input <json>', 'trigger body for Request triggers (PowerAppV2, Button), as JSON text')
+      .option('--emulator <managementUrl>', 'send the flow\'s HTTP calls to a running emulator (coe-audit emulator start)')
+      .option('--start-emulator', 'start the emulator in-process on the run\'s virtual clock, with its tenant, client and apps in the store')
       .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')
       .addOption(outputOption('text'))
       .action(async (flow: string, opts: Options) => {
@@ -33,6 +37,8 @@ const command: CommandModule = {
           ...(opts.solution ? { solution: opts.solution } : {}),
           ...(opts.store ? { store: opts.store } : {}),
           ...(opts.input !== undefined ? { input: opts.input } : {}),
+          ...(opts.emulator ? { emulatorUrl: opts.emulator } : {}),
+          ...(opts.startEmulator ? { startEmulator: true } : {}),
           keyVault: () => ctx.env.COE_AUDIT_CLIENT_SECRET,
         });
         ctx.stdout(opts.output === 'json' ? stableJson(report.result) : formatRunText(report.result));

@@ -7,3 +7,9 @@ import { SOLUTION_RULES } from '../solution/index.js';
  * (test/rules/rule-docs.test.ts). Each validator appends its own list here.
  */
 export const ALL_RULES: readonly RuleMeta[] = [...CONNECTOR_RULES, ...SOLUTION_RULES];
+
+/**
+ * Base of the links to rule docs in SARIF output (`<base>/<docsPage>#<code>`). The project has no published
+ * repository address yet: change it here when it has one.
+ */
+export const RULE_DOCS_BASE_URL = 'https://github.com/coe-audit/coe-audit/blob/main';

@@ -3,7 +3,6 @@ import { exitCodeFor, formatDiagnostics, type Format, type Severity } from '../d
 import { readSolutionInput, validateSolution } from '../solution/index.js';
 import type { CommandModule } from './command-module.js';
 import { failSeverityOption, formatOption } from './options.js';
-import { ALL_RULES } from './rule-catalog.js';
 
 const command: CommandModule = {
   noun: 'solution',
@@ -16,7 +15,9 @@ const command: CommandModule = {
       .argument('<input>', 'a source folder (pac solution unpack layout) or a solution zip')
       .addOption(formatOption())
       .addOption(failSeverityOption())
-      .action((input: string, opts: { format: Format; failSeverity: Severity }) => {
+      .action(async (input: string, opts: { format: Format; failSeverity: Severity }) => {
+        // The catalogue pulls in every validator (ajv, swagger-parser): load it only when a command needs it.
+        const { ALL_RULES } = await import('./rule-catalog.js');
         const diagnostics = validateSolution(readSolutionInput(resolve(ctx.cwd, input)));
         ctx.stdout(formatDiagnostics(diagnostics, opts.format, { toolVersion: ctx.version, rules: ALL_RULES, docsBaseUrl: DOCS_BASE_URL }));
         ctx.exitCode = exitCodeFor(diagnostics, opts.failSeverity);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { cloudNames, findCloud, type CloudId } from '../clouds/index.js';
 import { UsageError, type Problem } from '../errors.js';
 import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
@@ -10,8 +10,12 @@ export const CONFIG_FILE_NAMES = ['coe-audit.config.yaml', 'coe-audit.config.yml
 
 const SECRET_KEY = /^(client)?secret(value)?$|password|^(client)?certificate(key)?$/i;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateConfig = ajv.compile<CoeAuditConfig>(CONFIG_SCHEMA);
+// Compiled on first use: commands that never read a config file don't pay for it.
+let compiled: ValidateFunction<CoeAuditConfig> | undefined;
+function validateConfig(value: unknown): value is CoeAuditConfig {
+  compiled ??= new Ajv({ allErrors: true, strict: true }).compile<CoeAuditConfig>(CONFIG_SCHEMA);
+  return compiled(value);
+}
 
 export interface LoadedConfig {
   /** Absolute path of the file that was read; undefined when no file was found and defaults serve. */
@@ -59,7 +63,7 @@ export function parseConfigText(text: string, file: string): CoeAuditConfig {
       }
     }
   } else if (problems.length === 0) {
-    for (const e of validateConfig.errors ?? []) {
+    for (const e of compiled?.errors ?? []) {
       const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       const p = e.params as Record<string, unknown>;
       const where = path.length ? path.join('.') : '(top level)';

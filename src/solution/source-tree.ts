@@ -8,6 +8,8 @@ export type SourceTree = Map<string, Uint8Array>;
 
 const MAX_SOURCE_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_SOURCE_FILES = 20_000;
+/** Deeper than any real layout; stops a symbolic-link loop. */
+const MAX_DEPTH = 32;
 
 /** Reads a solution source folder into memory. A missing or unreadable folder is a UsageError naming it. */
 export function readSourceTree(folder: string): SourceTree {
@@ -18,7 +20,8 @@ export function readSourceTree(folder: string): SourceTree {
     throw new UsageError([{ file: folder, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
   }
   const tree: SourceTree = new Map();
-  const walk = (dir: string, rel: string) => {
+  const walk = (dir: string, rel: string, depth: number) => {
+    if (depth > MAX_DEPTH) throw new UsageError([{ file: dir, message: `is nested more than ${MAX_DEPTH} folders deep (a symbolic-link loop?)` }]);
     let names: string[];
     try {
       names = readdirSync(dir).sort();
@@ -34,14 +37,14 @@ export function readSourceTree(folder: string): SourceTree {
       } catch (e) {
         throw new UsageError([{ file: abs, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
       }
-      if (st.isDirectory()) walk(abs, relPath);
+      if (st.isDirectory()) walk(abs, relPath, depth + 1);
       else if (st.isFile()) {
         if (tree.size >= MAX_SOURCE_FILES) throw new UsageError([{ file: folder, message: `holds more than ${MAX_SOURCE_FILES} files` }]);
         tree.set(relPath, new Uint8Array(readUserFile(abs, MAX_SOURCE_FILE_BYTES)));
       }
     }
   };
-  walk(folder, '');
+  walk(folder, '', 0);
   return tree;
 }
 

@@ -2,6 +2,6 @@ export { MemoryStore, stableGuid } from './memory-store.js';
 export type { MemoryStoreOptions } from './memory-store.js';
 export { parseFilter, ODataError } from './odata.js';
 export type { FilterNode } from './odata.js';
-export { checkSeed, createStore, loadStore } from './seed.js';
+export { checkSeed, createStore, loadStore, readStoreSeed, withDefaults } from './seed.js';
 export type { StoreSeed } from './seed.js';
 export { ENVVAR_TYPES, TABLES } from './tables.js';

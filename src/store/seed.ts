@@ -125,9 +125,22 @@ export function createStore(seed: StoreSeed = {}, options: MemoryStoreOptions = 
   return store;
 }
 
+/** Reads and validates a seed file (YAML or JSON). */
+export function readStoreSeed(path: string): StoreSeed {
+  const text = readUtf8File(path);
+  return checkSeed(parseYaml(text, path) ?? {}, path, text);
+}
+
 /** Reads a seed file (YAML or JSON) and builds the store. */
 export function loadStore(path: string, options: MemoryStoreOptions = {}): MemoryStore {
-  const text = readUtf8File(path);
-  const parsed = parseYaml(text, path);
-  return createStore(checkSeed(parsed ?? {}, path, text), options, path);
+  return createStore(readStoreSeed(path), options, path);
+}
+
+/** Adds apps and environment variables the seed does not define already (by id / schema name). */
+export function withDefaults(seed: StoreSeed, extra: Pick<StoreSeed, 'apps' | 'environmentVariables'>): StoreSeed {
+  const apps = [...(seed.apps ?? [])];
+  for (const a of extra.apps ?? []) if (!apps.some((x) => x.id.toLowerCase() === a.id.toLowerCase())) apps.push(a);
+  const vars = [...(seed.environmentVariables ?? [])];
+  for (const v of extra.environmentVariables ?? []) if (!vars.some((x) => x.schemaName.toLowerCase() === v.schemaName.toLowerCase())) vars.push(v);
+  return { ...seed, apps, environmentVariables: vars };
 }

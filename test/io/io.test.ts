@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,5 +83,15 @@ describe('writeTreeAtomic', () => {
     expect(() => writeTreeAtomic(join(file, 'out'), new Map([['a', 'b']]))).toThrow(/file\/out: cannot write \(E(NOTDIR|EXIST)\)/);
     expect(readFileSync(file, 'utf8')).toBe('keep');
     expect(existsSync(join(root, 'file', 'out'))).toBe(false);
+  });
+});
+
+describe('writeTreeAtomic permissions', () => {
+  it('gives the written folder the permissions of a plain mkdir, not mkdtemp’s 0700', () => {
+    const root = tmp();
+    const target = join(root, 'out');
+    writeTreeAtomic(target, new Map([['a.txt', 'x']]));
+    mkdirSync(join(root, 'plain'));
+    expect(statSync(target).mode & 0o777).toBe(statSync(join(root, 'plain')).mode & 0o777);
   });
 });

@@ -1,8 +1,10 @@
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { managedZipPath, packSolution, readZip, unpackSolution, writeZip, type SourceTree } from '../../src/solution/index.js';
+import { managedZipPath, packSolution, readSourceTree, readZip, unpackSolution, writeZip, type SourceTree } from '../../src/solution/index.js';
 import { buildTree, FIXTURES } from './fixtures.js';
-import { bytes, text } from './helpers.js';
+import { bytes, text, tmp, writeTree } from './helpers.js';
 
 const pack = (tree: SourceTree, packageType: 'Unmanaged' | 'Managed' = 'Unmanaged', timestamp?: Date) => packSolution(tree, { packageType, timestamp });
 const names = (zip: Uint8Array) => readZip(zip, 'z').map((e) => e.name);
@@ -216,5 +218,14 @@ describe('unpackSolution refuses unsafe and invalid zips', () => {
     expect(usageError(() => unpackSolution(noCt, { origin: 'x.zip' })).message).toMatch(/^x\.zip: lacks \[Content_Types\]\.xml at its root/);
     const badXml = writeZip(good().map((e) => (e.name === 'solution.xml' ? { name: e.name, data: bytes('<a><b></a>') } : e)));
     expect(usageError(() => unpackSolution(badXml, { origin: 'x.zip' })).message).toMatch(/^x\.zip:solution\.xml:1:\d+: malformed XML/);
+  });
+});
+
+describe('readSourceTree', () => {
+  it('reads a folder into POSIX paths and refuses a symbolic-link loop', () => {
+    const root = writeTree(join(tmp(), 'src'), buildTree(FIXTURES['flow-only']!));
+    expect([...readSourceTree(root).keys()].sort()).toEqual([...buildTree(FIXTURES['flow-only']!).keys()].sort());
+    symlinkSync(root, join(root, 'Workflows', 'loop'));
+    expect(usageError(() => readSourceTree(root)).message).toMatch(/nested more than 32 folders deep/);
   });
 });

@@ -80,6 +80,8 @@ export interface EmulatorOptions {
   /** Server clock skew in ms (default 0). */
   skewMs?: number;
   tokenLifetimeSeconds?: number;
+  /** With https: also serve plain HTTP on a second port (same state), returned as httpManagementUrl. */
+  alsoHttp?: boolean;
 }
 
 export interface SubscriptionState {
@@ -114,6 +116,8 @@ export interface RunningEmulator {
   clientSecret: string;
   caFile?: string;
   caPem?: string;
+  /** Plain-HTTP root of the same emulator, with `https` and `alsoHttp`. */
+  httpManagementUrl?: string;
   port: number;
   cloud: Cloud;
   seeded: SeededData;
@@ -228,6 +232,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as { port: number }).port;
   const scheme = tls ? 'https' : 'http';
   const baseUrl = `${scheme}://127.0.0.1:${port}`;
+  let plain: Server | undefined;
+  if (tls && options.alsoHttp) {
+    const second = createHttpServer(handler);
+    plain = second;
+    second.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      second.once('error', reject);
+      second.listen(0, '127.0.0.1', () => resolve());
+    });
+  }
+  const plainUrl = plain ? `http://127.0.0.1:${(plain.address() as { port: number }).port}` : undefined;
 
   function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
     const text = body === undefined ? '' : JSON.stringify(body);
@@ -258,7 +276,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = req.headers.host ?? `127.0.0.1:${port}`;
-    const origin = `${scheme}://${host}`;
+    const origin = `${'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http'}://${host}`;
     const url = new URL(req.url ?? '/', origin);
     const hostName = host.replace(/:\d+$/, '').toLowerCase();
     const cloud = CLOUDS.find((c) => c.managementHost === hostName) ?? defaultCloud!;
@@ -297,7 +315,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   function acceptedAudiences(ctx: Ctx): string[] {
-    return [ctx.cloud.managementAudience, ctx.origin, baseUrl];
+    return [ctx.cloud.managementAudience, ctx.origin, baseUrl, ...(plainUrl ? [plainUrl] : [])];
   }
 
   async function apiCall(ctx: Ctx, urlTenant: string, route: { name: string; contentId?: string }, body: string): Promise<void> {
@@ -599,7 +617,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   function knownResource(origin: string, resource: string): boolean {
     const r = resource.replace(/\/$/, '').toLowerCase();
-    return CLOUDS.some((c) => c.managementAudience === r) || r === origin.toLowerCase() || r === baseUrl;
+    return CLOUDS.some((c) => c.managementAudience === r) || r === origin.toLowerCase() || r === baseUrl || r === plainUrl;
   }
 
   function token(ctx: Ctx, tenant: string, v2: boolean, body: string): void {
@@ -702,6 +720,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clientSecret,
     caFile: tls?.caFile,
     caPem: tls?.caPem,
+    httpManagementUrl: plainUrl,
     port,
     cloud: defaultCloud,
     seeded,
@@ -711,10 +730,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     close: async () => {
       if (closed) return;
       closed = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+      await Promise.all(
+        [server, plain].filter((x): x is Server => x !== undefined).map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))).concat(
+          Promise.resolve().then(() => {
+            for (const s of sockets) s.destroy();
+          }),
+        ),
+      );
       if (tls) rmSync(tls.dir, { recursive: true, force: true });
     },
   };

@@ -1,9 +1,6 @@
-import { Ajv, type ValidateFunction } from 'ajv';
 import { ajvErrorsToDiagnostics, type RuleMeta } from '../../diagnostics/index.js';
 import { inspectPng } from '../png.js';
-import { API_DEFINITION_SCHEMA } from '../schemas/api-definition.schema.js';
-import { API_PROPERTIES_SCHEMA } from '../schemas/api-properties.schema.js';
-import { SETTINGS_SCHEMA } from '../schemas/settings.schema.js';
+import { schemaValidators } from '../schemas/validators.js';
 import { get, type ConnectorDocs, type ConnectorRule, type Finding, type Json } from './context.js';
 
 /** Files, encoding, icon, README and the project's own JSON Schemas (connector.md §7 A, B, E, F). */
@@ -82,20 +79,6 @@ export const iconColor: ConnectorRule = {
   },
 };
 
-let compiled: { definition: ValidateFunction; properties: ValidateFunction; settings: ValidateFunction } | undefined;
-/** The schemas are compiled once per process, on first use (not at import: `connector build` never needs them). */
-function validators() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, inlineRefs: false });
-    compiled = {
-      definition: ajv.compile(API_DEFINITION_SCHEMA),
-      properties: ajv.compile(API_PROPERTIES_SCHEMA),
-      settings: ajv.compile(SETTINGS_SCHEMA),
-    };
-  }
-  return compiled;
-}
-
 function schemaRule(code: string, description: string, pick: (d: ConnectorDocs) => [Json | undefined, string], which: 'definition' | 'properties' | 'settings'): ConnectorRule {
   return {
     code,
@@ -105,7 +88,7 @@ function schemaRule(code: string, description: string, pick: (d: ConnectorDocs) 
     check: (d) => {
       const [doc, file] = pick(d);
       if (doc === undefined) return [];
-      const validate = validators()[which];
+      const validate = schemaValidators()[which];
       return validate(doc) ? [] : ajvErrorsToDiagnostics(validate.errors, { code, file }).map(({ path, message }) => ({ path, message, file }));
     },
   };

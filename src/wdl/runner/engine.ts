@@ -608,9 +608,13 @@ class FlowRun {
     const where = def.inputs.where;
     if (typeof where !== 'string') throw new WdlEvalError("Query: 'where' must be an expression string");
     const out: WdlValue[] = [];
+    // One frame and one context for the whole loop: item() reads the last slot, updated per item.
+    const f: Frame = { ...frame, items: [...frame.items, null] };
+    const ctx = this.context(f, name);
+    const slot = f.items.length - 1;
     for (const item of from) {
-      const f: Frame = { ...frame, items: [...frame.items, item] };
-      const keep = evaluateString(where, this.context(f, name));
+      f.items[slot] = item;
+      const keep = evaluateString(where, ctx);
       if (typeof keep !== 'boolean') throw new WdlEvalError(`Query: 'where' must give a boolean, not ${typeName(keep)}`);
       if (keep) out.push(item);
     }
@@ -621,7 +625,14 @@ class FlowRun {
     if (!isObject(def.inputs)) throw new WdlEvalError('Select needs inputs {from, select}');
     const from = this.ev(def.inputs.from, frame, name);
     if (!Array.isArray(from)) throw new WdlEvalError(`Select: 'from' must be an array, not ${typeName(from)}`);
-    const out = from.map((item) => this.ev(def.inputs && (def.inputs as WdlObject).select, { ...frame, items: [...frame.items, item] }, name));
+    const f: Frame = { ...frame, items: [...frame.items, null] };
+    const ctx = this.context(f, name);
+    const slot = f.items.length - 1;
+    const select = def.inputs.select;
+    const out = from.map((item) => {
+      f.items[slot] = item;
+      return evaluateDeep(select, ctx);
+    });
     return { status: 'Succeeded', inputs: { from, select: (def.inputs.select ?? null) as WdlValue }, outputs: { body: out } };
   }
 

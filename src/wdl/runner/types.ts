@@ -8,6 +8,8 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** When the request is sent on the run's virtual clock (epoch ms), so a local server can share that clock. */
+  atMs: number;
 }
 
 export interface HttpResponse {

@@ -1,0 +1,82 @@
+import { createHttpClient, startEmulator, type Clock, type EmulatorOptions, type HttpClient, type RunningEmulator } from '../api/index.js';
+import { CLOUDS } from '../clouds/index.js';
+import { RunAbortedError, type HttpFunction } from '../wdl/index.js';
+
+/** Counters of what the flows sent, for summaries. */
+export interface HttpCounters {
+  requests: number;
+  /** Responses the flows have to retry: 408, 429, 5xx, 403 AF429, and dropped connections. */
+  retryable: number;
+}
+
+/**
+ * The runner's network: the project's HTTP client, with every cloud's Management API and authority origins
+ * (from the cloud table) redirected to the emulator, so the flows run unmodified with real environment
+ * variable values. Retries are the flows' business: the client neither retries nor budgets.
+ */
+export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; client: HttpClient; counters: HttpCounters; onSend?: (atMs: number) => void }): HttpFunction {
+  const map = new Map<string, string>();
+  const management = new URL(o.managementUrl).origin;
+  const authority = new URL(o.authorityUrl).origin;
+  for (const c of CLOUDS) {
+    map.set(new URL(c.managementAudience).origin, management);
+    map.set(new URL(c.authorityUrl).origin, authority);
+  }
+  return async (req) => {
+    const method = req.method.toUpperCase();
+    if (method !== 'GET' && method !== 'POST') throw new RunAbortedError(`the emulator client sends GET and POST only, not ${req.method} (${req.url})`);
+    const url = new URL(req.url);
+    const target = map.get(url.origin);
+    const rewritten = target ? `${target}${url.pathname}${url.search}` : req.url;
+    o.onSend?.(req.atMs);
+    o.counters.requests++;
+    try {
+      const res = await o.client.request({ method, url: rewritten, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), retry: false, budget: false });
+      if (res.status === 408 || res.status === 429 || res.status >= 500 || (res.status === 403 && res.body.includes('"AF429"'))) o.counters.retryable++;
+      return { status: res.status, headers: res.headers, body: res.body };
+    } catch (e) {
+      o.counters.retryable++;
+      throw e;
+    }
+  };
+}
+
+/** A clock the emulator reads: the virtual time of the request being served. */
+export function sharedVirtualClock(startMs: number): Clock & { set(ms: number): void } {
+  let t = startMs;
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += Math.max(0, ms);
+      await Promise.resolve();
+    },
+    set: (ms) => {
+      t = ms;
+    },
+  };
+}
+
+export interface LocalEmulator {
+  emulator: RunningEmulator;
+  http: HttpFunction;
+  counters: HttpCounters;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator in-process on the run's virtual clock and returns the HTTP function wired to it. */
+export async function startLocalEmulator(startMs: number, options: Omit<EmulatorOptions, 'clock'> = {}): Promise<LocalEmulator> {
+  const clock = sharedVirtualClock(startMs);
+  const emulator = await startEmulator({ ...options, clock });
+  const client = createHttpClient({ clock });
+  const counters: HttpCounters = { requests: 0, retryable: 0 };
+  const http = emulatorHttp({ managementUrl: emulator.managementUrl, authorityUrl: emulator.authorityUrl, client, counters, onSend: (ms) => clock.set(ms) });
+  return {
+    emulator,
+    http,
+    counters,
+    close: async () => {
+      client.close();
+      await emulator.close();
+    },
+  };
+}

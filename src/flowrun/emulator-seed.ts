@@ -1,0 +1,48 @@
+import type { RunningEmulator } from '../api/index.js';
+import type { Cloud } from '../clouds/index.js';
+import type { StoreSeed } from '../store/index.js';
+
+/** The Key Vault reference the runner stores for the emulator's client secret (never the secret itself). */
+export const EMULATOR_SECRET_REFERENCE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/coe-audit-local/providers/Microsoft.KeyVault/vaults/coe-audit-local/secrets/emulator-client-secret';
+
+const APP_ID_PROPERTY = 'powerplatform.analytics.resource.power_app.id';
+
+/** App ids of Power Apps records (current format: PropertyCollection; legacy: AppName). */
+export function appIdOf(record: Record<string, unknown>): string | undefined {
+  const props = record.PropertyCollection;
+  if (Array.isArray(props)) {
+    const hit = props.find((p) => (p as { Name?: unknown }).Name === APP_ID_PROPERTY) as { Value?: unknown } | undefined;
+    if (typeof hit?.Value === 'string') return hit.Value;
+  }
+  return typeof record.AppName === 'string' ? record.AppName : undefined;
+}
+
+/**
+ * What the store needs to run the flows against an in-process emulator: the environment variables the flows
+ * read (tenant and client of the emulator, the cloud's audience and authority, the client secret as a Key Vault
+ * reference), the seeded apps as the inventory, and a last-run row per flow.
+ */
+export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[]): StoreSeed {
+  const apps = new Map<string, string>();
+  for (const e of emulator.seeded.events) {
+    const id = appIdOf(e as Record<string, unknown>);
+    if (id && /^[0-9a-fA-F-]{36}$/.test(id) && !apps.has(id.toLowerCase())) apps.set(id.toLowerCase(), `App ${apps.size + 1}`);
+  }
+  return {
+    apps: [...apps].map(([id, displayName]) => ({ id, displayName, lastLaunchedOn: null })),
+    environmentVariables: [
+      { schemaName: 'admin_TenantID', type: 'String', value: emulator.tenantId },
+      { schemaName: 'admin_AuditLogsClientID', type: 'String', value: emulator.clientId },
+      { schemaName: 'admin_AuditLogsAudience', type: 'String', value: cloud.managementAudience },
+      { schemaName: 'admin_AuditLogsAuthority', type: 'String', value: cloud.authorityUrl },
+      { schemaName: 'admin_AuditLogsClientAzureSecret', type: 'Secret', value: EMULATOR_SECRET_REFERENCE },
+      { schemaName: 'admin_PowerAutomateEnvironmentVariable', type: 'String', value: cloud.powerAutomateUrl },
+    ],
+    tables: {
+      admin_coesolutionmetadatas: flowNames.map((name, i) => ({
+        admin_coesolutionmetadataid: `c0e0a0d1-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        admin_objectname: name,
+      })),
+    },
+  };
+}

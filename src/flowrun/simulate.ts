@@ -1,0 +1,170 @@
+import { loadSolutionSource, placeFlows } from '../audit-solution/index.js';
+import { findCloud } from '../clouds/index.js';
+import { UsageError } from '../errors.js';
+import { createStore } from '../store/index.js';
+import { FlowDefinitionError, runFlow, RunAbortedError, WdlUnsupportedError, type RunResult } from '../wdl/index.js';
+import { startLocalEmulator } from './emulator-http.js';
+import { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
+
+export interface SimulateRequest {
+  /** Audit records the emulator seeds over the period. */
+  events: number;
+  /** Length of the period in hours; the Sync flow runs once per hour of it. */
+  hours: number;
+  /** Emulator fault spec (`kind=rate,…`). */
+  faults?: string;
+  seed: number;
+  /** The flows to run (default: the generated Subscription and Sync flows of solution/solution.yaml). */
+  flows?: { subscription: { flow: unknown; displayName: string }; sync: { flow: unknown; displayName: string } };
+  /** Progress lines (stderr in the CLI). */
+  progress?: (line: string) => void;
+  /** Wall-clock reader for the timing split (the CLI passes performance.now; default: no timing). */
+  timer?: () => number;
+}
+
+export interface SimulationSummary {
+  eventsSeeded: number;
+  /** Distinct LaunchPowerApp records (both formats) seeded. */
+  launchEvents: number;
+  /** Writes to admin_auditlogs (creates and updates). */
+  rowsWritten: number;
+  /** Rows in admin_auditlogs at the end (distinct event ids). */
+  uniqueIds: number;
+  /** Writes that hit an existing row (duplicated records, overlapping windows), absorbed by the upsert. */
+  duplicates: number;
+  /** Seeded launches with no row. */
+  missingLaunches: number;
+  /** Apps whose admin_applastlaunchedon changed. */
+  appsUpdated: number;
+  /** Apps whose admin_applastlaunchedon is not their newest seeded launch. */
+  wrongLastLaunch: number;
+  /** Apps marked deleted (admin_appdeleted) / apps with a seeded DeletePowerApp record. */
+  appsMarkedDeleted: number;
+  appsDeletedSeeded: number;
+  httpCalls: number;
+  /** Responses the flows had to retry (408, 429, 5xx, 403 AF429, dropped connections). */
+  retries: number;
+  runs: number;
+  failedRuns: number;
+  /** Wall time of the whole simulation and the part spent inside the interpreter (ms), when a timer is given. */
+  timing?: { wallMs: number; interpreterMs: number };
+}
+
+/** End of the simulated period: fixed, so the same arguments give the same summary. */
+export const SIMULATION_END = '2026-01-05T00:00:00Z';
+
+/**
+ * Seeds the emulator with `events` records over `hours`, runs the Subscription flow (`start`) at the beginning
+ * of the period, then the Sync flow at the end of every hour, all on one virtual clock, and checks the store
+ * against what was seeded.
+ */
+export async function simulateFlows(req: SimulateRequest): Promise<SimulationSummary> {
+  if (!Number.isInteger(req.events) || req.events < 1) throw new UsageError('--events must be a positive integer');
+  if (!Number.isInteger(req.hours) || req.hours < 1 || req.hours > 168) throw new UsageError('--hours must be an integer from 1 to 168 (the API keeps 7 days)');
+  const timer = req.timer;
+  const wallStart = timer?.();
+  let interpreterMs = 0;
+  const endMs = Date.parse(SIMULATION_END);
+  const startMs = endMs - req.hours * 3_600_000;
+  const flows = req.flows ?? defaultFlows();
+  const local = await startLocalEmulator(endMs, {
+    seed: req.seed,
+    hours: req.hours,
+    eventsPerHour: req.events / req.hours,
+    subscriptions: [],
+    ...(req.faults ? { faults: req.faults } : {}),
+  });
+  try {
+    const cloud = findCloud('commercial')!;
+    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName]);
+    // Apps in the inventory carry an older last launch, as inventoried apps do.
+    const before = new Date(startMs - 30 * 86_400_000).toISOString().replace(/\.000Z$/, 'Z');
+    seed.apps = (seed.apps ?? []).map((a) => ({ ...a, lastLaunchedOn: before }));
+    const secret = local.emulator.clientSecret;
+    const store = createStore(seed, { keyVault: (ref) => (ref === EMULATOR_SECRET_REFERENCE ? secret : undefined) });
+    const results: RunResult[] = [];
+    const run = async (flow: { flow: unknown; displayName: string }, atMs: number, triggerBody?: { text: string }): Promise<RunResult> => {
+      const t0 = timer?.();
+      try {
+        const r = await runFlow({
+          flow: flow.flow,
+          displayName: flow.displayName,
+          now: new Date(atMs).toISOString(),
+          http: local.http,
+          store,
+          keepHistory: false,
+          ...(triggerBody ? { triggerBody } : {}),
+        });
+        results.push(r);
+        return r;
+      } catch (e) {
+        if (e instanceof WdlUnsupportedError || e instanceof FlowDefinitionError || e instanceof RunAbortedError) throw new UsageError(`${flow.displayName}: ${e.message}`);
+        throw e;
+      } finally {
+        if (t0 !== undefined && timer) interpreterMs += timer() - t0;
+      }
+    };
+    const sub = await run(flows.subscription, startMs, { text: 'start' });
+    req.progress?.(`${flows.subscription.displayName}: ${sub.status}`);
+    for (let h = 1; h <= req.hours; h++) {
+      const r = await run(flows.sync, startMs + h * 3_600_000);
+      req.progress?.(`${flows.sync.displayName} at +${h}h: ${r.status}${r.error ? ` (${r.error.message})` : ''}`);
+    }
+
+    // Compare with what was seeded.
+    const seeded = local.emulator.seeded.events as Record<string, unknown>[];
+    const launches = seeded.filter((e) => e.Operation === 'LaunchPowerApp');
+    const rows = store.rows('admin_auditlogs');
+    const rowIds = new Set(rows.map((r) => String(r.admin_auditlogid).toLowerCase()));
+    const writes = store.writes.get('admin_auditlogs') ?? { created: 0, updated: 0 };
+    const newest = new Map<string, number>();
+    for (const e of launches) {
+      const app = appIdOf(e)?.toLowerCase();
+      if (!app) continue;
+      const t = Date.parse(`${String(e.CreationTime)}Z`);
+      if (t > (newest.get(app) ?? -Infinity)) newest.set(app, t);
+    }
+    const deletedSeeded = new Set(seeded.filter((e) => e.Operation === 'DeletePowerApp').map((e) => appIdOf(e)?.toLowerCase()).filter(Boolean));
+    const apps = store.rows('admin_apps');
+    let appsUpdated = 0;
+    let wrongLastLaunch = 0;
+    for (const a of apps) {
+      const stored = a.admin_applastlaunchedon;
+      if (stored !== before) appsUpdated++;
+      const want = newest.get(String(a.admin_appid));
+      const got = typeof stored === 'string' ? Date.parse(stored) : undefined;
+      if (want !== undefined && got !== want) wrongLastLaunch++;
+    }
+    const summary: SimulationSummary = {
+      eventsSeeded: seeded.length,
+      launchEvents: launches.length,
+      rowsWritten: writes.created + writes.updated,
+      uniqueIds: rows.length,
+      duplicates: writes.created + writes.updated - rows.length,
+      missingLaunches: launches.filter((e) => !rowIds.has(String(e.Id).toLowerCase())).length,
+      appsUpdated,
+      wrongLastLaunch,
+      appsMarkedDeleted: apps.filter((a) => a.admin_appdeleted === true).length,
+      appsDeletedSeeded: deletedSeeded.size,
+      httpCalls: local.counters.requests,
+      retries: local.counters.retryable,
+      runs: results.length,
+      failedRuns: results.filter((r) => r.status === 'Failed').length,
+    };
+    if (timer && wallStart !== undefined) summary.timing = { wallMs: Math.round(timer() - wallStart), interpreterMs: Math.round(interpreterMs) };
+    return summary;
+  } finally {
+    await local.close();
+  }
+}
+
+/** The generated Subscription and Sync flows of the embedded solution source. */
+export function defaultFlows(): NonNullable<SimulateRequest['flows']> {
+  const placed = placeFlows(loadSolutionSource());
+  const pick = (key: string) => {
+    const p = placed.find((f) => f.flow.key === key);
+    if (!p) throw new UsageError(`the solution source has no '${key}' flow`);
+    return { flow: p.flow.json, displayName: p.flow.displayName };
+  };
+  return { subscription: pick('subscription'), sync: pick('sync') };
+}

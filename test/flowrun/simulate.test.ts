@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultFlows, simulateFlows } from '../../src/flowrun/index.js';
+import { readSourceTree, validateSolution } from '../../src/solution/index.js';
+import { REPO_ROOT, runCliInProcess } from '../helpers/run-cli.js';
+
+const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'solution');
+const SUBSCRIPTION = 'Admin | Audit Logs | Office 365 Management API Subscription';
+const SYNC = 'Admin | Audit Logs | Sync Audit Logs (V2)';
+
+type Json = Record<string, unknown>;
+
+function findAction(actions: unknown, name: string): Json | undefined {
+  for (const [k, v] of Object.entries((actions ?? {}) as Record<string, Json>)) {
+    if (k === name) return v;
+    const nested = [v.actions, (v.else as Json | undefined)?.actions, (v.default as Json | undefined)?.actions, ...Object.values((v.cases ?? {}) as Record<string, Json>).map((c) => c.actions)];
+    for (const n of nested) {
+      const hit = findAction(n, name);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+describe('flow simulate: the generated flows against the emulator, on one virtual clock', () => {
+  it('writes every seeded launch once over several hours, pages and blobs, with faults; deterministic', async () => {
+    const args = { events: 400, hours: 3, seed: 7, faults: 'throttle=0.1,server-error=0.1,drop=0.05' };
+    const a = await simulateFlows(args);
+    expect(a).toMatchObject({ eventsSeeded: 400, missingLaunches: 0, wrongLastLaunch: 0, failedRuns: 0, runs: 4 });
+    expect(a.uniqueIds).toBe(a.launchEvents);
+    expect(a.duplicates).toBeGreaterThan(0);
+    expect(a.retries).toBeGreaterThan(0);
+    expect(a.appsMarkedDeleted).toBe(a.appsDeletedSeeded);
+    const b = await simulateFlows(args);
+    expect(b).toEqual(a);
+  });
+
+  it('catches a broken Sync flow (paging removed, filter on the wrong RecordType) that passes structural validation', async () => {
+    const tree = readSourceTree(GOLDEN);
+    const path = [...tree.keys()].find((p) => p.startsWith('Workflows/AdminAuditLogsSyncAuditLogsV2') && p.endsWith('.json'))!;
+    const flow = JSON.parse(new TextDecoder().decode(tree.get(path))) as { properties: { definition: { actions: unknown } } };
+    const actions = flow.properties.definition.actions;
+    findAction(actions, 'List_content_pages')!.expression = '@true';
+    const where = findAction(actions, 'App_events')!.inputs as Json;
+    where.where = String(where.where).replace("equals(item()?['RecordType'], 256)", "equals(item()?['RecordType'], 265)");
+    tree.set(path, new TextEncoder().encode(JSON.stringify(flow, null, 2)));
+    expect(validateSolution(tree).filter((d) => d.severity === 'error')).toEqual([]);
+
+    const flows = defaultFlows();
+    const broken = await simulateFlows({ events: 400, hours: 3, seed: 7, flows: { subscription: flows.subscription, sync: { flow, displayName: SYNC } } });
+    // The runner catches it: launches are missing (and the page cap the flow reports fails the runs).
+    expect(broken.missingLaunches).toBeGreaterThan(broken.launchEvents / 2);
+    expect(broken.uniqueIds).toBeLessThan(broken.launchEvents);
+  });
+
+  it('flow simulate prints the summary as JSON and exits 0; bad arguments exit 2', async () => {
+    const r = await runCliInProcess(['flow', 'simulate', '--events', '120', '--hours', '2', '--seed', '3', '--output', 'json', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, number>;
+    expect(Object.keys(s)).toEqual(['eventsSeeded', 'launchEvents', 'rowsWritten', 'uniqueIds', 'duplicates', 'missingLaunches', 'appsUpdated', 'wrongLastLaunch', 'appsMarkedDeleted', 'appsDeletedSeeded', 'httpCalls', 'retries', 'runs', 'failedRuns']);
+    expect(s.missingLaunches).toBe(0);
+    expect((await runCliInProcess(['flow', 'simulate', '--events', '0'])).status).toBe(2);
+    expect((await runCliInProcess(['flow', 'simulate', '--events', '10', '--hours', '200'])).stderr).toMatch(/--hours must be an integer from 1 to 168/);
+    expect((await runCliInProcess(['flow', 'simulate', '--events', '10', '--faults', 'nope=1'])).status).toBe(2);
+  });
+});
+
+describe('flow run --start-emulator with the generated flows', () => {
+  it('Subscription list and start against the in-process emulator', async () => {
+    const run = (text: string) => runCliInProcess(['flow', 'run', SUBSCRIPTION, '--solution', GOLDEN, '--start-emulator', '--input', JSON.stringify({ text }), '--now', '2026-03-01T08:00:00Z', '--output', 'json']);
+    const list = await run('list');
+    expect(list.status, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).response.body).toMatchObject({ operation: 'list', response: 'enabled', statuscode: '200' });
+    const start = await run('start');
+    expect(start.status, start.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(start.stdout).response.body)).toMatch(/enabled/);
+  });
+
+  it('Sync runs a window of the emulator history and succeeds', async () => {
+    const r = await runCliInProcess(['flow', 'run', SYNC, '--solution', GOLDEN, '--start-emulator', '--now', '2026-03-01T08:00:00Z', '--output', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { status: string; stats: { httpCalls: number } };
+    expect(out.status).toBe('Succeeded');
+    expect(out.stats.httpCalls).toBeGreaterThan(2);
+  });
+
+  it('refuses both emulator options at once', async () => {
+    const r = await runCliInProcess(['flow', 'run', SYNC, '--solution', GOLDEN, '--start-emulator', '--emulator', 'http://127.0.0.1:1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/either --emulator <managementUrl> or --start-emulator/);
+  });
+});

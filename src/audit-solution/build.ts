@@ -5,10 +5,9 @@ import type { Cloud, CloudId } from '../clouds/index.js';
 import { settingsForCloud, type CoeAuditConfig } from '../config/index.js';
 import { buildConnectorVariant, loadConnectorSource, validateConnectorFiles, type ConnectorSource } from '../connector/index.js';
 import { countBySeverity, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/index.js';
-import { packSolution, type PackageType } from '../solution/index.js';
+import { packSolution, validateSolution, validateSolutionZip, type PackageType } from '../solution/index.js';
 import { connectorComponent } from './connector-component.js';
 import { stableJson, writeTreeAtomic } from '../io/index.js';
-import { checkFlowExpressions } from '../wdl/index.js';
 import { deploymentSettings } from './deployment-settings.js';
 import { applySolutionConfig, loadSolutionSource, type SolutionSource } from './source.js';
 import { buildSolutionTree } from './tree.js';
@@ -77,29 +76,20 @@ export async function buildArtefacts(options: BuildOptions): Promise<BuiltCloud[
     for (const [path, bytes] of tree) files.set(`solution/${path}`, bytes);
     const diagnostics = [
       ...(await validateConnectorFiles(variant.files, { folder: `${cloud.id}/connector` })),
-      ...validateTree(tree).map((d) => ({ ...d, file: `${cloud.id}/solution/${d.file}` })),
+      ...validateSolution(tree).map((d) => ({ ...d, file: `${cloud.id}/solution/${d.file}` })),
     ];
     for (const packageType of packageTypes) {
-      files.set(zipName(source.manifest.uniqueName, cloud.id, packageType), packSolution(tree, { packageType, timestamp, origin: `${cloud.id}/solution` }));
+      const name = zipName(source.manifest.uniqueName, cloud.id, packageType);
+      const zip = packSolution(tree, { packageType, timestamp, origin: `${cloud.id}/solution` });
+      // The zip is validated too: what pack wrote must unpack and pass the same rules.
+      diagnostics.push(...validateSolutionZip(zip).map((d) => ({ ...d, file: `${cloud.id}/${name}:${d.file}` })));
+      files.set(name, zip);
     }
     files.set('deployment-settings.json', new TextEncoder().encode(stableJson(deploymentSettings(source, cloud, settings))));
     const components =
       [...tree.keys()].filter((p) => /^Workflows\/[^/]+\.json$/.test(p) || p.endsWith('/environmentvariabledefinition.xml')).length + 2;
     files.set('validation.json', new TextEncoder().encode(stableJson({ cloud: cloud.id, findings: countBySeverity(diagnostics), diagnostics: sortDiagnostics(diagnostics) })));
     out.push({ cloud: cloud.id, files, components, diagnostics });
-  }
-  return out;
-}
-
-/** Checks of the generated tree that need no other room: every flow expression parses. */
-export function validateTree(tree: ReadonlyMap<string, Uint8Array>): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const [path, bytes] of tree) {
-    if (!/^Workflows\/[^/]+\.json$/.test(path)) continue;
-    const flow: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    for (const e of checkFlowExpressions(flow)) {
-      out.push({ code: 'flow-expression-syntax', severity: 'error', path: e.path, message: `expression does not parse: ${e.error.message}`, file: path });
-    }
   }
   return out;
 }

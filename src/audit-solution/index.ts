@@ -9,5 +9,5 @@ export {
   type SolutionSource,
 } from './source.js';
 export { buildSolutionTree, ENV_VAR_TYPE_CODES, placeFlows, type ConnectorComponent, type PlacedFlow, type SolutionTree } from './tree.js';
-export { buildArtefacts, compareWithDisk, DEFAULT_TIMESTAMP, runBuild, validateTree, zipName, type BuildReport, type BuiltCloud, type PackageType } from './build.js';
+export { buildArtefacts, compareWithDisk, DEFAULT_TIMESTAMP, runBuild, zipName, type BuildReport, type BuiltCloud, type PackageType } from './build.js';
 export { connectorComponent, CONNECTOR_NAME_SUFFIX } from './connector-component.js';

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { applySolutionConfig, buildSolutionTree, deploymentSettings, loadSolutionSource, parseSolutionSource, placeFlows } from '../../src/audit-solution/index.js';
+import { CLOUDS, resolveCloud } from '../../src/clouds/index.js';
+import { UsageError } from '../../src/errors.js';
+
+const source = loadSolutionSource();
+const text = (tree: Map<string, Uint8Array>, path: string) => new TextDecoder().decode(tree.get(path));
+
+describe('solution source', () => {
+  it('defines the kit variables with their schema names, display names and types', () => {
+    const vars = Object.fromEntries(source.environmentVariables.map((v) => [v.schemaName, [v.displayName, v.type, v.default]]));
+    expect(vars).toEqual({
+      admin_AuditLogsAudience: ['Audit Logs - Audience', 'String', '{{audience}}'],
+      admin_AuditLogsAuthority: ['Audit Logs - Authority', 'String', '{{authority}}'],
+      admin_AuditLogsClientID: ['Audit Logs - ClientID', 'String', undefined],
+      admin_AuditLogsClientSecret: ['Audit Logs - Client Secret', 'String', undefined],
+      admin_AuditLogsClientAzureSecret: ['Audit Logs - Client Azure Secret', 'Secret', undefined],
+      admin_TenantID: ['TenantID', 'String', undefined],
+      admin_AuditLogsMinutestoLookBack: ['Audit Logs - Minutes to Look Back', 'Number', '65'],
+      admin_AuditLogsEndTimeMinutesAgo: ['Audit Logs - End Time Minutes Ago', 'Number', '0'],
+      admin_PowerAutomateEnvironmentVariable: ['Power Automate Environment Variable', 'String', '{{powerAutomateUrl}}/environments/'],
+    });
+  });
+
+  it('reports a bad source with file, line and column', () => {
+    expect(() => parseSolutionSource('manifest: {}\nextra: 1\n', 'solution.yaml')).toThrow(UsageError);
+    try {
+      parseSolutionSource('manifest:\n  uniqueName: CoE\nextra: 1\n', 'solution.yaml');
+    } catch (e) {
+      expect((e as UsageError).message).toMatch(/^solution\.yaml:\d+:\d+: /m);
+    }
+  });
+});
+
+describe('unpacked solution tree', () => {
+  const gcchigh = resolveCloud('gcchigh');
+  const tree = buildSolutionTree(source, gcchigh);
+
+  it('has the manifest, the CoE publisher, the three flows as root components and the missing CoE tables', () => {
+    const xml = text(tree, 'Other/Solution.xml');
+    expect(xml).toContain('<UniqueName>CoEAuditLogs</UniqueName>');
+    expect(xml).toContain('<LocalizedName description="CoE Audit Logs" languagecode="1033" />');
+    expect(xml).toContain('<UniqueName>powerplatformadmin</UniqueName>');
+    expect(xml).toContain('<CustomizationPrefix>admin</CustomizationPrefix>');
+    expect(xml).toContain('<CustomizationOptionValuePrefix>59791</CustomizationOptionValuePrefix>');
+    for (const p of placeFlows(source)) expect(xml).toContain(`<RootComponent type="29" id="{${p.id}}" behavior="0" />`);
+    for (const t of ['admin_auditlog', 'admin_app', 'admin_syncflowerrors', 'admin_coesolutionmetadata']) {
+      expect(xml).toContain(`<Required type="1" schemaName="${t}"`);
+    }
+  });
+
+  it('defines the connection reference in Customizations.xml and names it in every flow', () => {
+    const xml = text(tree, 'Other/Customizations.xml');
+    expect(xml).toContain('<connectionreference connectionreferencelogicalname="admin_CoECoreDataverseForApps">');
+    expect(xml).toContain('<connectorid>/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps</connectorid>');
+    for (const p of placeFlows(source)) expect(text(tree, `Workflows/${p.fileName}`)).toContain('"connectionReferenceLogicalName": "admin_CoECoreDataverseForApps"');
+  });
+
+  it('writes per-cloud variable defaults and descriptions from the cloud table', () => {
+    const aud = text(tree, 'environmentvariabledefinitions/admin_AuditLogsAudience/environmentvariabledefinition.xml');
+    expect(aud).toContain(`<defaultvalue>${gcchigh.managementAudience}</defaultvalue>`);
+    expect(aud).toContain(`For GCC High enter ${gcchigh.managementAudience}`);
+    const secret = text(tree, 'environmentvariabledefinitions/admin_AuditLogsClientAzureSecret/environmentvariabledefinition.xml');
+    expect(secret).toContain('<type>100000005</type>');
+    expect(secret).not.toContain('<defaultvalue>');
+  });
+
+  it('follows solution.* of the configuration', () => {
+    const custom = applySolutionConfig(source, { solution: { uniqueName: 'MyAudit', connectionReferenceLogicalName: 'new_MyDataverse', publisher: { prefix: 'new' } } });
+    const t = buildSolutionTree(custom, gcchigh);
+    expect(text(t, 'Other/Solution.xml')).toContain('<UniqueName>MyAudit</UniqueName>');
+    expect(text(t, 'Other/Customizations.xml')).toContain('connectionreferencelogicalname="new_MyDataverse"');
+    expect(placeFlows(custom)[0]!.id).not.toBe(placeFlows(source)[0]!.id);
+  });
+});
+
+describe('deployment settings', () => {
+  it('list Audience and Authority of the cloud, tenant and client from the configuration, and leave out empty values', () => {
+    for (const cloud of CLOUDS) {
+      const s = deploymentSettings(source, cloud, {});
+      expect(s.EnvironmentVariables).toEqual([
+        { SchemaName: 'admin_AuditLogsAudience', Value: cloud.managementAudience },
+        { SchemaName: 'admin_AuditLogsAuthority', Value: cloud.authorityUrl },
+        { SchemaName: 'admin_PowerAutomateEnvironmentVariable', Value: `${cloud.powerAutomateUrl}/environments/` },
+      ]);
+      expect(s.ConnectionReferences).toEqual([
+        { LogicalName: 'admin_CoECoreDataverseForApps', ConnectionId: '', ConnectorId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps' },
+      ]);
+    }
+    const ref = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/secrets/audit';
+    const full = deploymentSettings(source, CLOUDS[0]!, { tenantId: '11111111-1111-1111-1111-111111111111', clientId: '22222222-2222-2222-2222-222222222222', keyVaultSecretReference: ref });
+    expect(full.EnvironmentVariables.map((e) => e.SchemaName)).toEqual([
+      'admin_AuditLogsAudience',
+      'admin_AuditLogsAuthority',
+      'admin_AuditLogsClientID',
+      'admin_AuditLogsClientAzureSecret',
+      'admin_TenantID',
+      'admin_PowerAutomateEnvironmentVariable',
+    ]);
+    expect(() => deploymentSettings(source, CLOUDS[0]!, { keyVaultSecretReference: '/subscriptions/x/secrets/y' })).toThrow(UsageError);
+  });
+});
+
+describe('connector component', () => {
+  it('is in the solution as Connectors/ files and a type-372 root component whose name has at most 30 characters', async () => {
+    const { buildConnectorVariant, loadConnectorSource } = await import('../../src/connector/index.js');
+    const { connectorComponent } = await import('../../src/audit-solution/index.js');
+    const cloud = resolveCloud('dod');
+    const c = connectorComponent(source, buildConnectorVariant(loadConnectorSource(), cloud));
+    expect(c.name).toBe('admin_5Fcoeauditactivityapi');
+    expect(c.name.length).toBeLessThanOrEqual(30);
+    const tree = buildSolutionTree(source, cloud, { connector: c });
+    expect(text(tree, 'Other/Solution.xml')).toContain(`<RootComponent type="372" id="{${c.id}}" schemaName="admin_5Fcoeauditactivityapi" behavior="0" />`);
+    expect(text(tree, 'Other/Customizations.xml')).toContain('<Connectors />');
+    expect([...tree.keys()].filter((k) => k.startsWith('Connectors/'))).toEqual([
+      'Connectors/admin_5Fcoeauditactivityapi.xml',
+      'Connectors/admin_5Fcoeauditactivityapi_connectionparameters.json',
+      'Connectors/admin_5Fcoeauditactivityapi_iconblob.Png',
+      'Connectors/admin_5Fcoeauditactivityapi_openapidefinition.json',
+      'Connectors/admin_5Fcoeauditactivityapi_policytemplateinstances.json',
+    ]);
+    expect(text(tree, 'Connectors/admin_5Fcoeauditactivityapi_openapidefinition.json')).toContain(cloud.managementHost);
+  });
+});

@@ -1,4 +1,4 @@
-import { createHttpClient, startEmulator, type Clock, type EmulatorOptions, type HttpClient, type RunningEmulator } from '../api/index.js';
+import { createHttpClient, startEmulator, virtualClock, type Clock, type EmulatorOptions, type HttpClient, type RunningEmulator } from '../api/index.js';
 import { CLOUDS } from '../clouds/index.js';
 import { RunAbortedError, type HttpFunction } from '../wdl/index.js';
 
@@ -49,19 +49,10 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
   };
 }
 
-/** A clock the emulator reads: the virtual time of the request being served. */
+/** A clock the emulator reads: the virtual time of the request being served (set before each request). */
 export function sharedVirtualClock(startMs: number): Clock & { set(ms: number): void } {
-  let t = startMs;
-  return {
-    now: () => t,
-    sleep: async (ms) => {
-      t += Math.max(0, ms);
-      await Promise.resolve();
-    },
-    set: (ms) => {
-      t = ms;
-    },
-  };
+  const clock = virtualClock(startMs);
+  return { now: clock.now, sleep: clock.sleep, set: (ms) => clock.advance(ms - clock.now()) };
 }
 
 export interface LocalEmulator {

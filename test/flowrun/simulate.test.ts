@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFlows, simulateFlows } from '../../src/flowrun/index.js';
-import { readSourceTree, validateSolution } from '../../src/solution/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { packSolution, readSourceTree, validateSolution } from '../../src/solution/index.js';
 import { REPO_ROOT, runCliInProcess } from '../helpers/run-cli.js';
 
 const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'solution');
@@ -83,6 +85,14 @@ describe('flow run --start-emulator with the generated flows', () => {
     const out = JSON.parse(r.stdout) as { status: string; stats: { httpCalls: number } };
     expect(out.status).toBe('Succeeded');
     expect(out.stats.httpCalls).toBeGreaterThan(2);
+  });
+
+  it('finds the flow by display name in a solution zip (unpacked in memory)', async () => {
+    const zip = join(mkdtempSync(join(tmpdir(), 'coe-flowrun-')), 'CoEAuditLogs.zip');
+    writeFileSync(zip, packSolution(readSourceTree(GOLDEN), { packageType: 'Unmanaged' }));
+    const r = await runCliInProcess(['flow', 'run', SUBSCRIPTION, '--solution', zip, '--start-emulator', '--input', '{"text":"list"}', '--now', '2026-03-01T08:00:00Z', '--output', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).flow).toBe(SUBSCRIPTION);
   });
 
   it('refuses both emulator options at once', async () => {

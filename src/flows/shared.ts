@@ -436,7 +436,9 @@ export function applyEventsSteps(): Step[] {
             [
               'Is_newer_than_stored',
               ifAction(
-                expr(`or(equals(string(coalesce(${stored}, '')), ''), less(div(ticks(${stored}), 10000000), max(body('Launch_seconds'))))`),
+                // Safe under eager evaluation of every argument (Logic Apps documents no short-circuit): ticks() is
+                // never given a null or empty date; an app never launched before compares as year 1.
+                expr(`less(div(ticks(if(empty(${stored}), '0001-01-01T00:00:00Z', ${stored})), 10000000), max(body('Launch_seconds')))`),
                 sequence([
                   [
                     'Set_last_launched_on',

@@ -93,6 +93,21 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
     expect(store.rows('admin_auditlogs')).toHaveLength(5);
   });
 
+  it('Sync: an app never launched before gets its first last-launch date, and no action fails', async () => {
+    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const base = seed([name]);
+    const store = createStore({ ...base, apps: base.apps!.map(({ id, displayName }) => ({ id, displayName })) });
+    const blobs: FakeApiOptions['blobs'] = [
+      { contentCreated: '2026-03-01T07:10:00.000Z', events: [launch('e0000000-0000-4000-8000-000000000001', APPS[0]!, '2026-03-01T07:01:00', false)] },
+    ];
+    const api = fakeActivityApi({ tenant: TENANT, enabled: true, blobs });
+    const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store });
+    expect(r.status, summary(r).join('\n')).toBe('Succeeded');
+    expect(summary(r)).toEqual([]);
+    const apps = Object.fromEntries(store.rows('admin_apps').map((a) => [a.admin_appid, a.admin_applastlaunchedon]));
+    expect(apps[APPS[0]!]).toBe('2026-03-01T07:01:00Z');
+  });
+
   it('Sync failure path: a refused token writes the error row and fails the run with a message', async () => {
     const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
     const s = seed([name]);

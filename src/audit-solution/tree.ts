@@ -169,6 +169,18 @@ function address(n: number): string[] {
   return out;
 }
 
+/** `<LocalizedNames>` and `<Descriptions>` (language 1033) at an indentation. */
+function names(indent: string, name: string, description: string): string[] {
+  return [
+    `${indent}<LocalizedNames>`,
+    `${indent}  <LocalizedName description="${escapeAttr(name)}" languagecode="1033" />`,
+    `${indent}</LocalizedNames>`,
+    `${indent}<Descriptions>`,
+    `${indent}  <Description description="${escapeAttr(description)}" languagecode="1033" />`,
+    `${indent}</Descriptions>`,
+  ];
+}
+
 /** Other/Solution.xml: manifest, publisher, root components (flows, connector), missing dependencies. */
 export function solutionXml(source: SolutionSource, placed: readonly PlacedFlow[], connector?: ConnectorComponent): string {
   const m = source.manifest;
@@ -194,22 +206,12 @@ export function solutionXml(source: SolutionSource, placed: readonly PlacedFlow[
       '<ImportExportXml version="9.2.25091.158" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
       '  <SolutionManifest>',
       `    <UniqueName>${escapeText(m.uniqueName)}</UniqueName>`,
-      '    <LocalizedNames>',
-      `      <LocalizedName description="${escapeAttr(m.displayName)}" languagecode="1033" />`,
-      '    </LocalizedNames>',
-      '    <Descriptions>',
-      `      <Description description="${escapeAttr(m.description)}" languagecode="1033" />`,
-      '    </Descriptions>',
+      ...names('    ', m.displayName, m.description),
       `    <Version>${escapeText(m.version)}</Version>`,
       '    <Managed>2</Managed>',
       '    <Publisher>',
       `      <UniqueName>${escapeText(p.uniqueName)}</UniqueName>`,
-      '      <LocalizedNames>',
-      `        <LocalizedName description="${escapeAttr(p.displayName)}" languagecode="1033" />`,
-      '      </LocalizedNames>',
-      '      <Descriptions>',
-      `        <Description description="${escapeAttr(p.description)}" languagecode="1033" />`,
-      '      </Descriptions>',
+      ...names('      ', p.displayName, p.description),
       '      <EMailAddress xsi:nil="true"></EMailAddress>',
       '      <SupportingWebsiteUrl xsi:nil="true"></SupportingWebsiteUrl>',
       `      <CustomizationPrefix>${escapeText(p.prefix)}</CustomizationPrefix>`,

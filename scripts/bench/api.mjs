@@ -45,51 +45,71 @@ try {
   const out = join(dir, 'pull.ndjson');
   console.log(`emulator: ${ready.events} events in ${ready.blobs} blobs, page size ${PAGE_SIZE}; window ${start} .. ${end}`);
 
-  // Subject: the built CLI end to end (process start, MSAL over HTTPS, listing, 8 concurrent blob downloads, de-dup, write).
-  const subject = timeCommand(
-    [process.execPath, cli, 'content', 'pull', '--start', start, '--end', end, '--tenant-id', ready.tenantId, '--client-id', ready.clientId,
-      '--authority-url', ready.authorityUrl, '--management-url', ready.httpUrl, '--out', out, '--output', 'json', '--quiet'],
-    { env: { ...process.env, NODE_EXTRA_CA_CERTS: ready.caFile, COE_AUDIT_CLIENT_SECRET: ready.clientSecret } },
-  );
-  const summary = JSON.parse(subject.stdout);
-  const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
-  rmSync(dir, { recursive: true, force: true });
-
-  // Baseline: one token, then every listing page and every blob fetched one after another with fetch().
-  const t0 = performance.now();
-  const tokenRes = await fetch(`${ready.httpUrl}/${ready.tenantId}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: ready.clientId, client_secret: ready.clientSecret, resource: ready.httpUrl }),
-  });
-  const token = (await tokenRes.json()).access_token;
-  const headers = { Authorization: `Bearer ${token}` };
-  let requests = 1;
+  const RUNS = 2;
+  let subject;
+  let summary;
+  let lines = 0;
+  let baselineMs = Infinity;
+  let requests = 0;
   let records = 0;
-  const DAY = 86_400_000;
-  for (let s = Date.parse(start); s < Date.parse(end); s += DAY) {
-    const e = Math.min(s + DAY, Date.parse(end));
-    const t = (ms) => new Date(ms).toISOString().slice(0, 23);
-    let url = `${ready.httpUrl}/api/v1.0/${ready.tenantId}/activity/feed/subscriptions/content?contentType=Audit.General&startTime=${t(s)}&endTime=${t(e)}&PublisherIdentifier=${ready.tenantId}`;
-    while (url) {
-      const res = await fetch(url, { headers });
-      requests++;
-      const page = await res.json();
-      for (const item of page) {
-        const blob = await fetch(`${item.contentUri}?PublisherIdentifier=${ready.tenantId}`, { headers });
-        requests++;
-        records += (await blob.json()).length;
-      }
-      url = res.headers.get('nextpageuri');
-    }
+  // Runs alternate (subject, baseline, subject, baseline) and the best of each counts: the machine is shared.
+  for (let run = 0; run < RUNS; run++) {
+    const s1 = runSubject();
+    if (!subject || s1.ms < subject.ms) subject = s1;
+    const b1 = await runBaseline();
+    if (b1.ms < baselineMs) ({ ms: baselineMs, requests, records } = b1);
   }
-  const baselineMs = performance.now() - t0;
+
+  function runSubject() {
+    // The built CLI end to end (process start, MSAL over HTTPS, listing, 8 concurrent blob downloads, de-dup, write).
+    const r = timeCommand(
+      [process.execPath, cli, 'content', 'pull', '--start', start, '--end', end, '--tenant-id', ready.tenantId, '--client-id', ready.clientId,
+        '--authority-url', ready.authorityUrl, '--management-url', ready.httpUrl, '--out', out, '--output', 'json', '--quiet'],
+      { env: { ...process.env, NODE_EXTRA_CA_CERTS: ready.caFile, COE_AUDIT_CLIENT_SECRET: ready.clientSecret } },
+    );
+    summary = JSON.parse(r.stdout);
+    lines = readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
+    return r;
+  }
+
+  async function runBaseline() {
+    // One token, then every listing page and every blob fetched one after another with fetch().
+    const t0 = performance.now();
+    const tokenRes = await fetch(`${ready.httpUrl}/${ready.tenantId}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: ready.clientId, client_secret: ready.clientSecret, resource: ready.httpUrl }),
+    });
+    const token = (await tokenRes.json()).access_token;
+    const headers = { Authorization: `Bearer ${token}` };
+    let n = 1;
+    let got = 0;
+    const DAY = 86_400_000;
+    const t = (ms) => new Date(ms).toISOString().slice(0, 23);
+    for (let s = Date.parse(start); s < Date.parse(end); s += DAY) {
+      const e = Math.min(s + DAY, Date.parse(end));
+      let url = `${ready.httpUrl}/api/v1.0/${ready.tenantId}/activity/feed/subscriptions/content?contentType=Audit.General&startTime=${t(s)}&endTime=${t(e)}&PublisherIdentifier=${ready.tenantId}`;
+      while (url) {
+        const res = await fetch(url, { headers });
+        n++;
+        const page = await res.json();
+        for (const item of page) {
+          const blob = await fetch(`${item.contentUri}?PublisherIdentifier=${ready.tenantId}`, { headers });
+          n++;
+          got += (await blob.json()).length;
+        }
+        url = res.headers.get('nextpageuri');
+      }
+    }
+    return { ms: performance.now() - t0, requests: n, records: got };
+  }
+  rmSync(dir, { recursive: true, force: true });
 
   const secs = subject.ms / 1000;
   console.log(`content pull (built CLI): ${summary.records} records (${lines} lines written), ${summary.requests} requests, ${summary.retries} retries in ${secs.toFixed(2)} s`);
   console.log(`  ${(summary.records / secs).toFixed(0)} events/s, ${(summary.requests / secs).toFixed(1)} requests/s`);
   console.log(`sequential fetch loop: ${records} records, ${requests} requests in ${(baselineMs / 1000).toFixed(2)} s (${(records / (baselineMs / 1000)).toFixed(0)} events/s, ${(requests / (baselineMs / 1000)).toFixed(1)} requests/s)`);
-  console.log(ratioLine('content pull vs sequential fetch loop (wall time)', subject.ms, baselineMs));
+  console.log(ratioLine(`content pull vs sequential fetch loop (wall time, best of ${RUNS})`, subject.ms, baselineMs));
   if (summary.records !== ready.events) {
     console.log(`MISMATCH: pulled ${summary.records} of ${ready.events} seeded events`);
     process.exitCode = 1;

@@ -187,6 +187,11 @@ export interface PullOptions {
   now: number;
   onProgress?: (p: PullProgress) => void;
   onWarning?: (line: string) => void;
+  /**
+   * Turns each kept record into its output text as soon as it arrives, so only the text is held in memory;
+   * the result then has `lines` (in record order) instead of `records`.
+   */
+  serialize?: (record: AuditRecord) => string;
 }
 
 export interface PullProgress {
@@ -212,9 +217,18 @@ export interface PullStats extends PullProgress {
 }
 
 export interface PullResult {
-  /** Distinct records (by Id), sorted by CreationTime then Id. */
+  /** Distinct records (by Id), sorted by CreationTime then Id; empty when `serialize` was given. */
   records: AuditRecord[];
+  /** With `serialize`: the serialized records, in the same order. */
+  lines: string[];
   stats: PullStats;
+}
+
+interface Kept {
+  id: string;
+  time: string;
+  record?: AuditRecord;
+  line?: string;
 }
 
 /** `content pull`: slices, pages, bounded-concurrency blob downloads, de-duplication by record Id. */
@@ -238,7 +252,7 @@ export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullRe
     requests: 0,
     retries: 0,
   };
-  const byId = new Map<string, AuditRecord>();
+  const byId = new Map<string, Kept | null>();
   const contentIds = new Set<string>();
   const running = new Set<Promise<void>>();
   let failure: unknown;
@@ -257,10 +271,11 @@ export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullRe
         }
         if (wanted.size > 0 && !wanted.has(String(r['Operation'] ?? '').toLowerCase())) {
           stats.filteredOut++;
-          byId.set(id, SKIPPED);
+          byId.set(id, null);
           continue;
         }
-        byId.set(id, r);
+        const time = String(r['CreationTime'] ?? '');
+        byId.set(id, o.serialize ? { id, time, line: o.serialize(r) } : { id, time, record: r });
         stats.records++;
       }
       stats.blobsFetched++;
@@ -300,12 +315,11 @@ export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullRe
   if (failure) throw failure;
   stats.requests = s.http.stats.requests - requests0;
   stats.retries = s.http.stats.retries - retries0;
-  const records = [...byId.values()].filter((r) => r !== SKIPPED);
-  records.sort((a, b) => cmp(String(a['CreationTime'] ?? ''), String(b['CreationTime'] ?? '')) || cmp(String(a['Id'] ?? ''), String(b['Id'] ?? '')));
-  return { records, stats };
+  const kept = [...byId.values()].filter((k): k is Kept => k !== null);
+  kept.sort((a, b) => cmp(a.time, b.time) || cmp(a.id, b.id));
+  if (o.serialize) return { records: [], lines: kept.map((k) => k.line!), stats };
+  return { records: kept.map((k) => k.record!), lines: [], stats };
 }
-
-const SKIPPED: AuditRecord = {};
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

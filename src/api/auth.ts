@@ -88,12 +88,16 @@ export function createTokenProvider(o: TokenProviderOptions): TokenProvider {
     system: { networkClient: msalNetworkClient(o.http), loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => {} } },
   });
   const scope = `${o.audience.replace(/\/$/, '')}/.default`;
+  // MSAL's own cache lookup costs milliseconds per call; keep the token until 5 minutes before it expires.
+  let current: AccessToken | undefined;
   return {
     async getToken(opts = {}) {
+      if (current && !opts.forceRefresh && current.expiresOn && current.expiresOn.getTime() - 300_000 > o.http.clock.now()) return current;
       try {
         const r = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: opts.forceRefresh === true });
         if (!r?.accessToken) throw new TokenError('the authority returned no access token');
-        return { token: r.accessToken, claims: decodeJwtPayload(r.accessToken) ?? {}, expiresOn: r.expiresOn ?? undefined };
+        current = { token: r.accessToken, claims: decodeJwtPayload(r.accessToken) ?? {}, expiresOn: r.expiresOn ?? undefined };
+        return current;
       } catch (e) {
         if (e instanceof TokenError || e instanceof UsageError) throw e;
         const err = e as { errorCode?: string; errorMessage?: string; message?: string };

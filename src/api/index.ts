@@ -55,4 +55,4 @@ export {
   type SubscriptionState,
 } from './emulator/server.js';
 export { openSession, requireApiSettings, resolveApiSettings, type ApiFlags, type ApiSettings, type SessionOptions } from './settings.js';
-export { formatRecords, parseUserTime, recordFormatOf, type RecordFormat } from './output.js';
+export { formatRecords, parseUserTime, recordFormatOf, recordSerializer, recordsHeader, type RecordFormat } from './output.js';

@@ -10,10 +10,20 @@ export function recordFormatOf(file: string): RecordFormat {
   throw new UsageError([{ file, message: 'unknown output format: name the file *.ndjson (one JSON record a line) or *.csv (Purview export layout)' }]);
 }
 
-/** Records as NDJSON (one compact JSON object a line) or as a current-layout Purview export (issue 6's writer). */
+/** Text before the first record: the Purview header line for CSV, nothing for NDJSON. */
+export function recordsHeader(format: RecordFormat): string {
+  return format === 'csv' ? PURVIEW_CSV_HEADER : '';
+}
+
+/** One record as NDJSON (a compact JSON object and LF) or as a current-layout Purview row (issue 6's writer). */
+export function recordSerializer(format: RecordFormat): (record: AuditRecord) => string {
+  return format === 'csv' ? (r) => toPurviewCsvRow(r) : (r) => JSON.stringify(r) + '\n';
+}
+
+/** Records as NDJSON or as a whole Purview export. */
 export function formatRecords(records: readonly AuditRecord[], format: RecordFormat): string {
-  if (format === 'csv') return PURVIEW_CSV_HEADER + records.map((r) => toPurviewCsvRow(r)).join('');
-  return records.map((r) => JSON.stringify(r) + '\n').join('');
+  const line = recordSerializer(format);
+  return recordsHeader(format) + records.map(line).join('');
 }
 
 /** An ISO 8601 time from the user; without a zone it is read as UTC (the API's times are UTC). */

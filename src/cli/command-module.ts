@@ -11,3 +11,10 @@ export interface CommandModule {
   verb: string;
   register: (parent: Command, ctx: CliContext) => void;
 }
+
+/** An entry of the command table: enough to pick the module from argv without importing it. */
+export interface CommandEntry {
+  noun: string;
+  verb: string;
+  load: () => Promise<{ default: CommandModule }>;
+}

@@ -1,5 +1,6 @@
 import type { CommandModule } from './command-module.js';
 import { failSeverityOption, formatOption } from './options.js';
+import { reportFindings } from './report-findings.js';
 import type { Format, Severity } from '../diagnostics/index.js';
 
 const command: CommandModule = {
@@ -15,11 +16,7 @@ const command: CommandModule = {
       .addOption(failSeverityOption())
       .action(async (folders: string[], opts: { format: Format; failSeverity: Severity }) => {
         const { validateConnectorFolders } = await import('../connector/validate-folders.js');
-        const { exitCodeFor, formatDiagnostics } = await import('../diagnostics/index.js');
-        const { ALL_RULES, RULE_DOCS_BASE_URL } = await import('./rule-catalog.js');
-        const diagnostics = await validateConnectorFolders(folders, ctx.cwd);
-        ctx.stdout(formatDiagnostics(diagnostics, opts.format, { toolVersion: ctx.version, rules: ALL_RULES, docsBaseUrl: RULE_DOCS_BASE_URL }));
-        ctx.exitCode = exitCodeFor(diagnostics, opts.failSeverity);
+        await reportFindings(ctx, await validateConnectorFolders(folders, ctx.cwd), opts);
       });
   },
 };

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { formatRecords, parseUserTime, pullContent, recordFormatOf, systemClock } from '../api/index.js';
+import { parseUserTime, pullContent, recordFormatOf, recordSerializer, recordsHeader, systemClock } from '../api/index.js';
 import { writeFileAtomic } from '../io/index.js';
 import { addApiOptions, contentTypeOption, sessionFor, type ApiCommandOptions } from './api-options.js';
 import type { CommandModule } from './command-module.js';
@@ -48,6 +48,7 @@ const command: CommandModule = {
           operations: opts.operation,
           concurrency: opts.concurrency,
           now: clock.now(),
+          serialize: recordSerializer(format),
           onWarning: (w) => ctx.info(`warning: ${w}`),
           onProgress: (p) => {
             if (p.slice === lastSlice && clock.now() - lastAt < 1000) return;
@@ -56,14 +57,14 @@ const command: CommandModule = {
             ctx.info(`slice ${p.slice}/${p.slices}: ${p.pages} pages, ${p.blobsFetched}/${p.blobsListed} blobs, ${p.records} records`);
           },
         });
-        const text = formatRecords(r.records, format);
+        const text = recordsHeader(format) + r.lines.join('');
         if (opts.out) writeFileAtomic(opts.out, text);
         else ctx.stdout(text);
         const s = r.stats;
-        const summary = `${r.records.length} records from ${s.blobsFetched} blobs (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records and ${s.duplicateBlobs} duplicate listings dropped; ${s.requests} requests, ${s.retries} retries)${opts.out ? ` written to ${opts.out}` : ''}`;
+        const summary = `${r.lines.length} records from ${s.blobsFetched} blobs (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records and ${s.duplicateBlobs} duplicate listings dropped; ${s.requests} requests, ${s.retries} retries)${opts.out ? ` written to ${opts.out}` : ''}`;
         if (s.expiredBlobs.length > 0) ctx.info(`warning: ${s.expiredBlobs.length} blobs had expired (AF20051); their records are missing`);
         if (!opts.out) ctx.info(summary);
-        else if (opts.output === 'json') ctx.stdout(JSON.stringify({ out: opts.out, format, ...s, records: r.records.length }, null, 2) + '\n');
+        else if (opts.output === 'json') ctx.stdout(JSON.stringify({ out: opts.out, format, ...s, records: r.lines.length }, null, 2) + '\n');
         else ctx.stdout(summary + '\n');
       } finally {
         session.http.close();

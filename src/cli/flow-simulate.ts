@@ -38,7 +38,7 @@ const command: CommandModule = {
           timer: () => performance.now(),
         });
         const { timing, ...summary } = s;
-        if (timing) ctx.info(`wall ${timing.wallMs} ms, interpreter and in-process emulator ${timing.interpreterMs} ms`);
+        if (timing) ctx.info(`wall ${timing.wallMs} ms: emulator start ${timing.setupMs} ms, runs ${timing.runsMs} ms (HTTP wait ${timing.httpWaitMs} ms, interpreter ${timing.interpreterMs} ms)`);
         if (opts.output === 'json') ctx.stdout(stableJson(summary));
         else for (const [k, v] of Object.entries(summary)) ctx.stdout(`${k.padEnd(18)} ${String(v)}\n`);
         if (summary.failedRuns > 0 || summary.missingLaunches > 0 || summary.wrongLastLaunch > 0) ctx.exitCode = 1;

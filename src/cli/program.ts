@@ -1,11 +1,26 @@
 import { Command, CommanderError } from 'commander';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { CliContext, CliIO } from './context.js';
+import type { CommandEntry, CommandModule } from './command-module.js';
 import { COMMANDS } from './commands.js';
 import { VERSION } from './version.js';
 
-/** Builds the commander tree. Exposed so the docs test can walk every command and option. */
-export function createProgram(ctx: CliContext): Command {
+/**
+ * The command modules a run needs: the one argv names (`<noun> <verb>`, or a top-level verb), else the verbs of
+ * the noun it names, else every command (for help, suggestions on a typo, and an empty command line). A bare
+ * `--version` needs none. Program-level options take no value, so the first two words are the command.
+ */
+export async function loadCommands(argv: readonly string[], entries: readonly CommandEntry[] = COMMANDS): Promise<CommandModule[]> {
+  const [first, second] = argv.filter((a) => !a.startsWith('-'));
+  let picked = entries.filter((e) => e.noun === '' && e.verb === first);
+  if (picked.length === 0) picked = entries.filter((e) => e.noun === first && e.verb === second);
+  if (picked.length === 0) picked = entries.filter((e) => e.noun === first);
+  if (picked.length === 0) picked = first === undefined && argv.includes('--version') ? [] : [...entries];
+  return Promise.all(picked.map(async (e) => (await e.load()).default));
+}
+
+/** Builds the commander tree from command modules. Exposed so the docs test can walk every command and option. */
+export function createProgram(ctx: CliContext, modules: readonly CommandModule[]): Command {
   const program = new Command('coe-audit')
     .description('Build, validate, pack and test the CoE audit-log connector, flows and solution for every Microsoft cloud.')
     .version(VERSION, '--version', 'print the version and exit')
@@ -15,7 +30,7 @@ export function createProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.stdout(s), writeErr: (s) => ctx.stderr(s) })
     .exitOverride();
   const groups = new Map<string, Command>();
-  for (const mod of COMMANDS) {
+  for (const mod of modules) {
     let parent = program;
     if (mod.noun) {
       let group = groups.get(mod.noun);
@@ -49,8 +64,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     },
     exitCode: 0,
   };
-  const program = createProgram(ctx);
   try {
+    const program = createProgram(ctx, await loadCommands(argv));
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
   } catch (e) {

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { exitCodeFor, formatDiagnostics, type Format, type Severity } from '../diagnostics/index.js';
+import type { Format, Severity } from '../diagnostics/index.js';
 import { readSolutionInput, validateSolution } from '../solution/index.js';
 import type { CommandModule } from './command-module.js';
 import { failSeverityOption, formatOption } from './options.js';
+import { reportFindings } from './report-findings.js';
 
 const command: CommandModule = {
   noun: 'solution',
@@ -16,16 +17,9 @@ const command: CommandModule = {
       .addOption(formatOption())
       .addOption(failSeverityOption())
       .action(async (input: string, opts: { format: Format; failSeverity: Severity }) => {
-        // The catalogue pulls in every validator (ajv, swagger-parser): load it only when a command needs it.
-        const { ALL_RULES } = await import('./rule-catalog.js');
-        const diagnostics = validateSolution(readSolutionInput(resolve(ctx.cwd, input)));
-        ctx.stdout(formatDiagnostics(diagnostics, opts.format, { toolVersion: ctx.version, rules: ALL_RULES, docsBaseUrl: DOCS_BASE_URL }));
-        ctx.exitCode = exitCodeFor(diagnostics, opts.failSeverity);
+        await reportFindings(ctx, validateSolution(readSolutionInput(resolve(ctx.cwd, input))), opts);
       });
   },
 };
-
-/** Where SARIF helpUri links point: the docs/ folder of the repository. */
-const DOCS_BASE_URL = 'https://github.com/coe-audit/coe-audit/blob/main';
 
 export default command;

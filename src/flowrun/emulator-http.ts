@@ -7,6 +7,8 @@ export interface HttpCounters {
   requests: number;
   /** Responses the flows have to retry: 408, 429, 5xx, 403 AF429, and dropped connections. */
   retryable: number;
+  /** Wall time spent waiting for responses (ms), when a timer is given. */
+  waitMs: number;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface HttpCounters {
  * (from the cloud table) redirected to the emulator, so the flows run unmodified with real environment
  * variable values. Retries are the flows' business: the client neither retries nor budgets.
  */
-export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; client: HttpClient; counters: HttpCounters; onSend?: (atMs: number) => void }): HttpFunction {
+export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; client: HttpClient; counters: HttpCounters; onSend?: (atMs: number) => void; timer?: () => number }): HttpFunction {
   const map = new Map<string, string>();
   const management = new URL(o.managementUrl).origin;
   const authority = new URL(o.authorityUrl).origin;
@@ -27,9 +29,13 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
     if (method !== 'GET' && method !== 'POST') throw new RunAbortedError(`the emulator client sends GET and POST only, not ${req.method} (${req.url})`);
     const url = new URL(req.url);
     const target = map.get(url.origin);
+    if (!target && url.origin !== management && url.origin !== authority) {
+      throw new RunAbortedError(`the flow calls ${url.origin}, which is neither a Management API or authority host of the cloud table nor the emulator; check the Audience and Authority environment variables`);
+    }
     const rewritten = target ? `${target}${url.pathname}${url.search}` : req.url;
     o.onSend?.(req.atMs);
     o.counters.requests++;
+    const t0 = o.timer?.();
     try {
       const res = await o.client.request({ method, url: rewritten, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), retry: false, budget: false });
       if (res.status === 408 || res.status === 429 || res.status >= 500 || (res.status === 403 && res.body.includes('"AF429"'))) o.counters.retryable++;
@@ -37,6 +43,8 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
     } catch (e) {
       o.counters.retryable++;
       throw e;
+    } finally {
+      if (t0 !== undefined) o.counters.waitMs += o.timer!() - t0;
     }
   };
 }
@@ -64,12 +72,12 @@ export interface LocalEmulator {
 }
 
 /** Starts the emulator in-process on the run's virtual clock and returns the HTTP function wired to it. */
-export async function startLocalEmulator(startMs: number, options: Omit<EmulatorOptions, 'clock'> = {}): Promise<LocalEmulator> {
+export async function startLocalEmulator(startMs: number, options: Omit<EmulatorOptions, 'clock'> = {}, timer?: () => number): Promise<LocalEmulator> {
   const clock = sharedVirtualClock(startMs);
   const emulator = await startEmulator({ ...options, clock });
   const client = createHttpClient({ clock });
-  const counters: HttpCounters = { requests: 0, retryable: 0 };
-  const http = emulatorHttp({ managementUrl: emulator.managementUrl, authorityUrl: emulator.authorityUrl, client, counters, onSend: (ms) => clock.set(ms) });
+  const counters: HttpCounters = { requests: 0, retryable: 0, waitMs: 0 };
+  const http = emulatorHttp({ managementUrl: emulator.managementUrl, authorityUrl: emulator.authorityUrl, client, counters, onSend: (ms) => clock.set(ms), ...(timer ? { timer } : {}) });
   return {
     emulator,
     http,

@@ -78,7 +78,7 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
     } catch {
       throw new UsageError(`--emulator '${req.emulatorUrl}' is not a URL; give the managementUrl that 'coe-audit emulator start' printed`);
     }
-    http = emulatorHttp({ managementUrl: url.origin, authorityUrl: url.origin, client: createHttpClient(), counters: { requests: 0, retryable: 0 } });
+    http = emulatorHttp({ managementUrl: url.origin, authorityUrl: url.origin, client: createHttpClient(), counters: { requests: 0, retryable: 0, waitMs: 0 } });
   }
   if (req.startEmulator) {
     local = await startLocalEmulator(parseTimestamp(req.now, '--now').ms, { hours: 24 });

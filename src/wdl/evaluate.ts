@@ -96,13 +96,19 @@ export function evaluate(expr: WdlExpr, ctx: EvalContext): WdlValue {
       return fn(args, ctx);
     }
     case 'member':
-      return access(evaluate(expr.object, ctx), expr.property, expr.optional, describe(expr.object));
+      return access(evaluate(expr.object, ctx), expr.property, expr.optional, expr.object);
     case 'index':
-      return access(evaluate(expr.object, ctx), evaluate(expr.index, ctx), expr.optional, describe(expr.object));
+      return access(evaluate(expr.object, ctx), evaluate(expr.index, ctx), expr.optional, expr.object);
   }
 }
 
-function access(target: WdlValue, key: WdlValue, optional: boolean, what: string): WdlValue {
+function access(target: WdlValue, key: WdlValue, optional: boolean, source: WdlExpr): WdlValue {
+  // Fast path: a property that exists (exact name).
+  if (typeof key === 'string' && target !== null && typeof target === 'object' && !Array.isArray(target) && Object.prototype.hasOwnProperty.call(target, key)) {
+    return target[key]!;
+  }
+  if (typeof key === 'number' && Array.isArray(target) && Number.isInteger(key) && key >= 0 && key < target.length) return target[key]!;
+  const what = describe(source);
   if (target === null) {
     if (optional) return null;
     throw new WdlEvalError(`cannot read [${JSON.stringify(key)}] of ${what}: it is null (use ?[…] to allow null)`);

@@ -66,7 +66,7 @@ describe.each(CLOUDS.map((c) => [c.id]))('client commands against the emulator s
     expect(JSON.parse(stop.stdout)).toEqual({ contentType: 'Audit.General', status: 'disabled', webhook: null });
     const restart = await runCliInProcess(['subscription', 'start', ...args], { env, cwd });
     expect(restart.stdout).toBe('Audit.General: enabled\n');
-  });
+  }, 180_000);
 });
 
 describe('client commands: credentials, outputs and failures', () => {

@@ -293,3 +293,53 @@ describe('emulator permissions, quotas and expiry', () => {
     }
   });
 });
+
+describe('emulator (choice) switches', () => {
+  it('lenient windows, /api/v1.0/ in NextPageUri, 429 throttle status with Retry-After', async () => {
+    const clock = virtualClock(T0);
+    const emu = await startEmulator({ seed: 2, days: 2, clock, windowRule: 'lenient', nextPageApiVersion: 'v1.0', throttleStatus: 429, retryAfterSeconds: 3, anonymousQuotaPerMinute: 1 });
+    const http = rawClient(emu);
+    try {
+      const token = await bearer(http, emu);
+      const q = (extra: string) => feed(emu, `subscriptions/content?contentType=Audit.General&PublisherIdentifier=${emu.tenantId}&${extra}`);
+      const res = await get(http, q(`startTime=${iso(T0 - 40 * HOUR)}&endTime=${iso(T0)}`), token);
+      expect(res.status).toBe(200);
+      expect(res.headers.nextpageuri).toContain('/api/v1.0/');
+      const listedFirst24h = emu.seeded.blobs.filter((b) => b.contentCreated >= T0 - 40 * HOUR && b.contentCreated < T0 - 16 * HOUR);
+      expect((JSON.parse(res.body) as { contentId: string }[])[0]!.contentId).toBe(listedFirst24h[0]!.contentId);
+      await get(http, feed(emu, 'subscriptions/list'), token);
+      const throttled = await get(http, feed(emu, 'subscriptions/list'), token);
+      expect(throttled.status).toBe(429);
+      expect(throttled.headers['retry-after']).toBe('3');
+    } finally {
+      http.close();
+      await emu.close();
+    }
+  });
+
+  it('15-minute start throttle, restart glitch and initial delay', async () => {
+    const clock = virtualClock(T0);
+    const emu = await startEmulator({ seed: 2, days: 1, clock, subscriptions: [], startThrottleMinutes: 15, restartGlitchMinutes: 5, initialDelayMinutes: 30 });
+    const http = rawClient(emu);
+    try {
+      const token = await bearer(http, emu);
+      const start = () => post(http, feed(emu, 'subscriptions/start?contentType=Audit.General'), token);
+      expect((await start()).status).toBe(200);
+      expect((await post(http, feed(emu, 'subscriptions/stop?contentType=Audit.General'), token)).status).toBe(200);
+      const again = await start();
+      expect(afCode(again)).toBe('AF429');
+      clock.advance(16 * 60_000);
+      await post(http, feed(emu, 'subscriptions/stop?contentType=Audit.General'), token);
+      const glitch = await start();
+      expect(JSON.parse(glitch.body)).toMatchObject({ status: 'enabled' });
+      expect(JSON.parse((await get(http, feed(emu, 'subscriptions/list'), token)).body)).toEqual([]);
+      expect(afCode(await get(http, feed(emu, 'subscriptions/content?contentType=Audit.General'), token))).toBe('AF20023');
+      clock.advance(20 * 60_000);
+      expect((await start()).status).toBe(200);
+      expect(JSON.parse((await get(http, feed(emu, 'subscriptions/content?contentType=Audit.General'), token)).body)).toEqual([]);
+    } finally {
+      http.close();
+      await emu.close();
+    }
+  });
+});

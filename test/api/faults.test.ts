@@ -46,7 +46,7 @@ async function pullUnderFaults(seed: number, faults: string) {
   }
 }
 
-const MIXES = ['throttle=0.2,server-error=0.1,drop=0.05', 'drop=0.2,slow=0.1,duplicate-blob=0.4,unauthorized=0.1', 'throttle=0.3,server-error=0.3,expired=0.05,duplicate-blob=0.2'];
+const MIXES = ['throttle=0.2,server-error=0.1,drop=0.05', 'drop=0.2,slow=0.1,duplicate-blob=0.4,unauthorized=0.1,unavailable=0.1,timeout=0.05', 'throttle=0.3,server-error=0.3,expired=0.05,duplicate-blob=0.2'];
 
 describe('content pull under injected faults', () => {
   for (const seed of [1, 2, 3]) {
@@ -88,7 +88,7 @@ describe('content pull under injected faults', () => {
 
   it('rejects a bad fault spec with the kinds it knows', () => {
     expect(() => parseFaultSpec('throttle=2')).toThrow(/rate of throttle must be between 0 and 1/);
-    expect(() => parseFaultSpec('flood=0.1')).toThrow(/a kind among throttle, server-error, drop, slow, duplicate-blob, expired, unauthorized/);
+    expect(() => parseFaultSpec('flood=0.1')).toThrow(/a kind among throttle, server-error, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout/);
     expect(parseFaultSpec('throttle=0.2, drop=0.05')).toEqual({ throttle: 0.2, drop: 0.05 });
   });
 });

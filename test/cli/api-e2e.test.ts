@@ -84,7 +84,7 @@ describe('built CLI against `coe-audit emulator start` (child processes, HTTPS, 
     expect(await emu.exit).toBe(0);
     expect(emu.stderr()).toMatch(/emulator report: \{"faults":/);
     expect(existsSync(emu.ready.caFile!)).toBe(false);
-  });
+  }, 180_000);
 
   it('serves plain HTTP without --https (caFile null) and stops on SIGINT', async () => {
     const emu = await spawnEmulator(['--seed', '3', '--days', '1']);

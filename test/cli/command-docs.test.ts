@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createProgram } from '../../src/cli/program.js';
+import { createProgram, loadCommands } from '../../src/cli/program.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 
 /** Every command has docs/commands/<noun>-<verb>.md, and the page names every option the command has. */
@@ -16,7 +16,8 @@ function leaves(cmd: Command, prefix: string[] = []): { name: string[]; cmd: Com
   return out;
 }
 
-const program = createProgram({
+const program = createProgram(
+  {
   stdout: () => {},
   stderr: () => {},
   env: {},
@@ -26,7 +27,9 @@ const program = createProgram({
   debug: () => {},
   info: () => {},
   exitCode: 0,
-});
+  },
+  await loadCommands([]),
+);
 
 describe('command documentation', () => {
   const all = leaves(program);

@@ -169,6 +169,8 @@ describe('evaluation errors name the construct', () => {
     ["@concat(", /does not parse/],
     ["@ToLower('A')", /case-sensitive: 'toLower'/],
     ["@body('C')", /have no body/],
+    // and/or evaluate every argument (only if() is lazy): a null timestamp fails even after a true operand.
+    ["@or(true, less(ticks(null), 1))", /ticks: the timestamp must be a string, not Null/],
   ];
   it.each(bad)('%s', (text, message) => {
     expect(() => evaluateString(text, ctx)).toThrow(WdlEvalError);

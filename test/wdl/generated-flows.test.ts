@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatRecords, legacyPowerAppsRecord, powerPlatformAppRecord } from '../../src/api/index.js';
+import { csvField } from '../../src/csv/index.js';
 import { createStore, type StoreSeed } from '../../src/store/index.js';
 import { runFlow, type RunResult } from '../../src/wdl/index.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
@@ -89,5 +91,53 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
     const again = await runFlow({ flow, displayName: name, now: '2026-03-01T08:30:00Z', http: api.http, store });
     expect(again.status, summary(again).join('\n')).toBe('Succeeded');
     expect(store.rows('admin_auditlogs')).toHaveLength(5);
+  });
+
+  it('Sync failure path: a refused token writes the error row and fails the run with a message', async () => {
+    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const s = seed([name]);
+    s.environmentVariables = s.environmentVariables!.map((v) => (v.schemaName === 'admin_AuditLogsClientSecret' ? { ...v, value: 'wrong-secret' } : v));
+    const store = createStore(s);
+    const api = fakeActivityApi({ tenant: TENANT, enabled: true, blobs: [] });
+    const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store });
+    expect(r.status).toBe('Failed');
+    expect(r.error?.message).toBeTruthy();
+    const errors = store.rows('admin_syncflowerrorses');
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!.admin_name)).toBe(name);
+    expect(store.rows('admin_coesolutionmetadatas')[0]).toMatchObject({ admin_lastrunpassed: false });
+    expect(JSON.stringify(r)).not.toContain('wrong-secret');
+  });
+
+  describe('Load events from exported Audit Log CSV file', () => {
+    const app = { id: APPS[0]!, displayName: 'App 1', environmentId: 'Default-x', environmentName: 'Contoso' };
+    const common = (n: number, t: string) => ({ id: `f0000000-0000-4000-8000-00000000000${n}`, creationTime: t, tenantId: TENANT, userId: 'u@contoso.com', userKey: 'k' });
+    const records = [
+      powerPlatformAppRecord(common(1, '2026-02-01T10:00:00'), 'LaunchPowerApp', app),
+      legacyPowerAppsRecord(common(2, '2026-02-02T10:00:00'), 'LaunchPowerApp', { ...app, id: APPS[1]! }),
+      powerPlatformAppRecord(common(3, '2026-02-03T10:00:00'), 'DeletePowerApp', { ...app, id: APPS[2]! }),
+    ];
+    const runCsv = async (csv: string) => {
+      const { flow, name } = load('AdminAuditLogsLoadeventsfromexportedAuditLogCSVfil');
+      const store = createStore(seed([name]));
+      const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: fakeActivityApi({ tenant: TENANT }).http, store, triggerBody: { file: { name: 'x.csv', contentBytes: Buffer.from(csv, 'utf8').toString('base64') } } });
+      return { r, store };
+    };
+    it('reads a file as `coe-audit content pull --out x.csv` writes it (current layout)', async () => {
+      const { r, store } = await runCsv(formatRecords(records, 'csv'));
+      expect(r.status, summary(r).join('\n')).toBe('Succeeded');
+      expect(store.rows('admin_auditlogs').map((x) => x.admin_auditlogid).sort()).toEqual(['f0000000-0000-4000-8000-000000000001', 'f0000000-0000-4000-8000-000000000002']);
+      const apps = Object.fromEntries(store.rows('admin_apps').map((a) => [a.admin_appid, a]));
+      expect(apps[APPS[0]!]!.admin_applastlaunchedon).toBe('2026-02-01T10:00:00Z');
+      expect(apps[APPS[1]!]!.admin_applastlaunchedon).toBe('2026-02-02T10:00:00Z');
+      expect(apps[APPS[2]!]!.admin_appdeleted).toBe(true);
+    });
+    it('reads the legacy layout (CreationDate,UserIds,Operations,AuditData), CRLF and a BOM', async () => {
+      const rows = records.map((rec) => [rec.CreationTime, rec.UserId, rec.Operation, JSON.stringify(rec)].map((f) => csvField(String(f))).join(','));
+      const csv = '\ufeffCreationDate,UserIds,Operations,AuditData\r\n' + rows.join('\r\n') + '\r\n';
+      const { r, store } = await runCsv(csv);
+      expect(r.status, summary(r).join('\n')).toBe('Succeeded');
+      expect(store.rows('admin_auditlogs')).toHaveLength(2);
+    });
   });
 });

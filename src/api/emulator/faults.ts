@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
 
 /** Fault kinds of `--faults` (docs/emulator.md). */
-export const FAULT_KINDS = ['throttle', 'server-error', 'drop', 'slow', 'duplicate-blob', 'expired', 'unauthorized'] as const;
+export const FAULT_KINDS = ['throttle', 'server-error', 'drop', 'slow', 'duplicate-blob', 'expired', 'unauthorized', 'unavailable', 'timeout'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Partial<Record<FaultKind, number>>;
 

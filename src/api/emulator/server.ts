@@ -220,6 +220,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   };
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+  // Long keep-alive, as IIS (120 s): a loaded machine must not see idle sockets closed under a client's request.
+  server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -235,6 +237,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let plain: Server | undefined;
   if (tls && options.alsoHttp) {
     const second = createHttpServer(handler);
+    second.keepAliveTimeout = 65_000;
     plain = second;
     second.on('connection', (s: Socket) => {
       sockets.add(s);
@@ -368,6 +371,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (fault === 'throttle') return sendAf(res, new AfError('AF429', afMessage('AF429', route.name, publisher), throttleStatus), retryAfter);
       if (fault === 'server-error') return sendAf(res, new AfError('AF50000', afMessage('AF50000')));
       if (fault === 'unauthorized') return send(res, 401, DENIED);
+      if (fault === 'unavailable') return send(res, 503, undefined, { 'Content-Length': '0' });
+      if (fault === 'timeout') return send(res, 408, undefined, { 'Content-Length': '0' });
       if (fault === 'drop') {
         res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': '4096' });
         res.write('[{"CreationTime":"20');
@@ -403,7 +408,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       streak.set(target, 0);
       return undefined;
     }
-    for (const kind of ['drop', 'server-error', 'throttle', 'unauthorized', 'slow'] as const) {
+    for (const kind of ['drop', 'server-error', 'throttle', 'unauthorized', 'unavailable', 'timeout', 'slow'] as const) {
       const rate = rates[kind] ?? 0;
       if (rate > 0 && hashUnit(seed, kind, target, attempt) < rate) {
         streak.set(target, kind === 'slow' ? 0 : (streak.get(target) ?? 0) + 1);

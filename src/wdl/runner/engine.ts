@@ -254,9 +254,12 @@ class FlowRun {
     this.triggerState = { name, type, kind, outputs, startTime: clock.now() };
   }
 
-  /** Runs a map of sibling actions in runAfter order (definition order among ready ones); returns the scope's status. */
-  private async runActionMap(map: unknown, frame: Frame): Promise<ActionStatus> {
-    if (!isObject(map)) return 'Succeeded';
+  private readonly graphs = new WeakMap<object, { names: string[]; deps: Map<string, [string, string[]][]> }>();
+
+  /** Sibling names and runAfter edges of an action map, checked once per map. */
+  private graph(map: WdlObject): { names: string[]; deps: Map<string, [string, string[]][]> } {
+    const cached = this.graphs.get(map);
+    if (cached) return cached;
     const names = Object.keys(map);
     const deps = new Map<string, [string, string[]][]>();
     for (const n of names) {
@@ -275,6 +278,15 @@ class FlowRun {
       }
       deps.set(n, list);
     }
+    const g = { names, deps };
+    this.graphs.set(map, g);
+    return g;
+  }
+
+  /** Runs a map of sibling actions in runAfter order (definition order among ready ones); returns the scope's status. */
+  private async runActionMap(map: unknown, frame: Frame): Promise<ActionStatus> {
+    if (!isObject(map)) return 'Succeeded';
+    const { names, deps } = this.graph(map);
     const done = new Map<string, ActionStatus>();
     while (done.size < names.length) {
       const next = names.find((n) => !done.has(n) && deps.get(n)!.every(([d]) => done.has(d)));
@@ -330,8 +342,8 @@ class FlowRun {
         throw e;
       } else throw e;
     }
+    // Secured outputs stay hidden downstream (as in the service); secured inputs hide only this action's inputs.
     if (secured.outputs) this.addSecrets(outcome.outputs);
-    if (secured.inputs) this.addSecrets(outcome.inputs);
     const endTime = frame.clock.now();
     const state: ActionState = {
       name,
@@ -369,11 +381,14 @@ class FlowRun {
     });
   }
 
+  /** Registers the strings of secured outputs (not variable names, headers or etags) for masking. */
   private addSecrets(v: WdlValue | undefined): void {
     if (typeof v === 'string') {
       if (v.length >= 4) this.secrets.add(v);
     } else if (Array.isArray(v)) v.forEach((x) => this.addSecrets(x));
-    else if (isObject(v)) Object.values(v).forEach((x) => this.addSecrets(x));
+    else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) if (k !== 'name' && k !== 'headers' && k !== '@odata.etag') this.addSecrets(x);
+    }
   }
 
   /** A copy for the run history with every known secret replaced. */

@@ -138,6 +138,16 @@ export function parseSolutionSource(textValue: string, file: string): SolutionSo
       throw new UsageError([{ file, ...(locateYamlPath(textValue, ['environmentVariables', i, 'default']) ?? {}), message: `default of Number variable ${v.schemaName} must be an integer` }]);
     }
   }
+  for (const [i, v] of src.environmentVariables.entries()) {
+    for (const key of ['default', 'description'] as const) {
+      const unknown = [...(v[key] ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).filter((k) => !PLACEHOLDERS.includes(k));
+      if (unknown.length > 0) {
+        throw new UsageError([
+          { file, ...(locateYamlPath(textValue, ['environmentVariables', i, key]) ?? {}), message: `unknown placeholder {{${unknown[0]}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
+        ]);
+      }
+    }
+  }
   // Flows read defaultValue for Number parameters.
   for (const v of src.environmentVariables) if (v.default !== undefined) v.defaultValue = v.default;
   return src;
@@ -169,6 +179,9 @@ export function applySolutionConfig(source: SolutionSource, config: CoeAuditConf
     connectionReference: { ...source.connectionReference, logicalName: s.connectionReferenceLogicalName ?? source.connectionReference.logicalName },
   };
 }
+
+/** The placeholders text in the solution source may use. */
+export const PLACEHOLDERS = ['cloud', 'audience', 'authority', 'powerAutomateUrl'];
 
 /** Fills {{cloud}}, {{audience}}, {{authority}} and {{powerAutomateUrl}} from the cloud table. */
 export function fillPlaceholders(template: string, cloud: Cloud): string {

@@ -27,8 +27,18 @@ export interface PlacedFlow {
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-/** The three flows with their stable GUIDs and file names. */
+const placedCache = new WeakMap<SolutionSource, PlacedFlow[]>();
+
+/** The three flows with their stable GUIDs and file names (built once per source: they are the same in every cloud). */
 export function placeFlows(source: SolutionSource): PlacedFlow[] {
+  const cached = placedCache.get(source);
+  if (cached) return cached;
+  const placed = buildPlacedFlows(source);
+  placedCache.set(source, placed);
+  return placed;
+}
+
+function buildPlacedFlows(source: SolutionSource): PlacedFlow[] {
   const flows = buildFlows({ envVars: source.environmentVariables, connectionReferenceLogicalName: source.connectionReference.logicalName });
   return flows.map((flow) => {
     const id = componentGuid(source.manifest.uniqueName, 'workflow', flow.key);
@@ -48,7 +58,7 @@ export function buildSolutionTree(source: SolutionSource, cloud: Cloud, options:
   tree.set('Other/Customizations.xml', utf8(customizationsXml(source, options.connector !== undefined)));
   for (const p of placed) {
     // Packaged flow JSON: 2-space indent; pac copies it byte for byte.
-    tree.set(`Workflows/${p.fileName}`, utf8(stableJson(p.flow.json)));
+    tree.set(`Workflows/${p.fileName}`, flowBytes(p));
     tree.set(`Workflows/${p.fileName}.data.xml`, utf8(workflowDataXml(source, p)));
   }
   for (const v of source.environmentVariables) {
@@ -56,6 +66,16 @@ export function buildSolutionTree(source: SolutionSource, cloud: Cloud, options:
   }
   if (options.connector) for (const [path, bytes] of options.connector.files) tree.set(path, bytes);
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const flowBytesCache = new WeakMap<PlacedFlow, Uint8Array>();
+function flowBytes(p: PlacedFlow): Uint8Array {
+  let b = flowBytesCache.get(p);
+  if (!b) {
+    b = utf8(stableJson(p.flow.json));
+    flowBytesCache.set(p, b);
+  }
+  return b;
 }
 
 function label(tag: string, value: string): string[] {
@@ -169,6 +189,18 @@ function address(n: number): string[] {
   return out;
 }
 
+/** `<LocalizedNames>` and `<Descriptions>` (language 1033) at an indentation. */
+function names(indent: string, name: string, description: string): string[] {
+  return [
+    `${indent}<LocalizedNames>`,
+    `${indent}  <LocalizedName description="${escapeAttr(name)}" languagecode="1033" />`,
+    `${indent}</LocalizedNames>`,
+    `${indent}<Descriptions>`,
+    `${indent}  <Description description="${escapeAttr(description)}" languagecode="1033" />`,
+    `${indent}</Descriptions>`,
+  ];
+}
+
 /** Other/Solution.xml: manifest, publisher, root components (flows, connector), missing dependencies. */
 export function solutionXml(source: SolutionSource, placed: readonly PlacedFlow[], connector?: ConnectorComponent): string {
   const m = source.manifest;
@@ -194,22 +226,12 @@ export function solutionXml(source: SolutionSource, placed: readonly PlacedFlow[
       '<ImportExportXml version="9.2.25091.158" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
       '  <SolutionManifest>',
       `    <UniqueName>${escapeText(m.uniqueName)}</UniqueName>`,
-      '    <LocalizedNames>',
-      `      <LocalizedName description="${escapeAttr(m.displayName)}" languagecode="1033" />`,
-      '    </LocalizedNames>',
-      '    <Descriptions>',
-      `      <Description description="${escapeAttr(m.description)}" languagecode="1033" />`,
-      '    </Descriptions>',
+      ...names('    ', m.displayName, m.description),
       `    <Version>${escapeText(m.version)}</Version>`,
       '    <Managed>2</Managed>',
       '    <Publisher>',
       `      <UniqueName>${escapeText(p.uniqueName)}</UniqueName>`,
-      '      <LocalizedNames>',
-      `        <LocalizedName description="${escapeAttr(p.displayName)}" languagecode="1033" />`,
-      '      </LocalizedNames>',
-      '      <Descriptions>',
-      `        <Description description="${escapeAttr(p.description)}" languagecode="1033" />`,
-      '      </Descriptions>',
+      ...names('      ', p.displayName, p.description),
       '      <EMailAddress xsi:nil="true"></EMailAddress>',
       '      <SupportingWebsiteUrl xsi:nil="true"></SupportingWebsiteUrl>',
       `      <CustomizationPrefix>${escapeText(p.prefix)}</CustomizationPrefix>`,

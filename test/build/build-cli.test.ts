@@ -126,3 +126,10 @@ describe('no secret in any output', () => {
     for (const [path, bytes] of all) expect(bytes.includes(Buffer.from(secret)), path).toBe(false);
   }, 240_000);
 });
+
+describe('npm start', () => {
+  it('runs coe-audit build', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('npm run build --silent && node build/cli/main.js build');
+  });
+});

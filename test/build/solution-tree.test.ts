@@ -22,6 +22,21 @@ describe('solution source', () => {
     });
   });
 
+  it('refuses an unknown placeholder, naming its line', () => {
+    const text = [
+      'manifest: {uniqueName: A, displayName: A, description: A, version: 1.0.0.0, publisher: {uniqueName: p, displayName: P, description: P, prefix: pp, optionValuePrefix: 10000}}',
+      'connectionReference: {logicalName: a_b, displayName: B, connectorId: /providers/x}',
+      'missingDependencies: []',
+      'environmentVariables:',
+      '  - schemaName: a_X',
+      '    displayName: X',
+      '    type: String',
+      '    summary: X',
+      '    description: For {{cloud}} enter {{graph}}.',
+    ].join('\n');
+    expect(() => parseSolutionSource(text, 's.yaml')).toThrow(/^s\.yaml:9:\d+: unknown placeholder \{\{graph\}\}/);
+  });
+
   it('reports a bad source with file, line and column', () => {
     expect(() => parseSolutionSource('manifest: {}\nextra: 1\n', 'solution.yaml')).toThrow(UsageError);
     try {

@@ -46,14 +46,5 @@ export function legacyRow(audit: Record<string, unknown>, date: string, eol = '\
   return [date, audit['UserId'], audit['Operation'], q(JSON.stringify(audit))].join(',') + eol;
 }
 
-/** mulberry32: a small seeded PRNG for property-style tests. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), for property-style tests. */
+export { seededRandom as prng } from '../../src/api/rng.js';

@@ -18,6 +18,7 @@ import {
 import { authorityMetadataFor } from '../authority.js';
 import { afMessage } from '../error-catalogue.js';
 import { decodeJwtHeader, decodeJwtPayload, signHs256, verifyHs256 } from '../jwt.js';
+import { createHttpClient } from '../http.js';
 import { hashUnit, randomGuid, seededRandom } from '../rng.js';
 import { emptyFaultReport, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport } from './faults.js';
 import { generateSeededData, type SeededBlob, type SeededData } from './records.js';
@@ -82,6 +83,10 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** With https: also serve plain HTTP on a second port (same state), returned as httpManagementUrl. */
   alsoHttp?: boolean;
+  /** Accept http:// webhook addresses (tests run a plain-HTTP receiver on loopback); default false = AF20021. */
+  allowHttpWebhooks?: boolean;
+  /** Extra CA (PEM) trusted for https:// webhook addresses. */
+  webhookCa?: string;
 }
 
 export interface SubscriptionState {
@@ -211,6 +216,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
   const buckets = new Map<string, { tokens: number; at: number }>();
   const windows = new Map<string, { times: number[]; head: number }>();
+
+  // Outbound calls (webhook validation and notifications) go through the one HTTP module, without its retries.
+  const outbound = createHttpClient({ clock, budgetPerMinute: 0, retry: { maxAttempts: 1 }, timeoutMs: 10_000, ca: options.webhookCa });
 
   const tls = options.https ? generateEmulatorTls() : undefined;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -383,7 +391,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     switch (route.name) {
       case 'StartSubscription':
-        return startSubscription(ctx, body);
+        return await startSubscription(ctx, body);
       case 'StopSubscription':
         return stopSubscription(ctx);
       case 'ListSubscriptions':
@@ -435,7 +443,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return s;
   }
 
-  function startSubscription(ctx: Ctx, body: string): void {
+  async function startSubscription(ctx: Ctx, body: string): Promise<void> {
     const given = ctx.query.get('contenttype');
     const ct = requireContentType(ctx.query);
     let webhook: SubscriptionState['webhook'] = null;
@@ -449,7 +457,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const wh = parsed.webhook;
       if (wh) {
         if (!wh.address) throw new AfError('AF20001', afMessage('AF20001', 'webhook.address'));
-        if (!/^https:\/\//i.test(wh.address)) throw new AfError('AF20021', afMessage('AF20021', wh.address, 'The address must begin with HTTPS.'));
+        if (!(/^https:\/\//i.test(wh.address) || (options.allowHttpWebhooks && /^http:\/\//i.test(wh.address)))) throw new AfError('AF20021', afMessage('AF20021', wh.address, 'The address must begin with HTTPS.'));
         if (wh.expiration && Date.parse(wh.expiration) < now()) throw new AfError('AF20003', afMessage('AF20003', wh.expiration));
         webhook = { status: 'enabled', address: wh.address, authId: wh.authId ?? null, expiration: wh.expiration || null };
       }
@@ -463,6 +471,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (s && s.status === 'enabled' && JSON.stringify(s.webhook) === JSON.stringify(webhook)) {
       throw new AfError('AF20024', afMessage('AF20024'));
     }
+    if (webhook) await validateWebhook(webhook.address, webhook.authId);
     const glitchMs = (options.restartGlitchMinutes ?? 0) * 60_000;
     if (s && s.status === 'disabled' && s.stoppedAt !== undefined && glitchMs > 0 && t - s.stoppedAt < glitchMs) {
       s.hidden = true;
@@ -472,6 +481,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const keep = s && s.status === 'enabled' ? s.startedAt : t;
     subscriptions.set(ct, { contentType: ct, status: 'enabled', webhook, startedAt: keep, lastStartAt: t });
     send(ctx.res, 200, { contentType: given, status: 'enabled', webhook });
+  }
+
+  /** The validation handshake (§1.3): POST {validationCode}; anything but 200, or no answer, is AF20021. */
+  async function validateWebhook(address: string, authId: string | null): Promise<void> {
+    const code = randomGuid(rnd);
+    const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, 'Webhook-ValidationCode': code };
+    if (authId) headers['Webhook-AuthID'] = authId;
+    let status = 0;
+    try {
+      status = (await outbound.request({ method: 'POST', url: address, headers, body: JSON.stringify({ validationCode: code }), retry: false, budget: false })).status;
+    } catch {
+      status = 0;
+    }
+    if (status !== 200) throw new AfError('AF20021', afMessage('AF20021', address, 'The endpoint did not return HTTP 200.'));
   }
 
   function stopSubscription(ctx: Ctx): void {
@@ -735,6 +758,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     close: async () => {
       if (closed) return;
       closed = true;
+      outbound.close();
       await Promise.all(
         [server, plain].filter((x): x is Server => x !== undefined).map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))).concat(
           Promise.resolve().then(() => {

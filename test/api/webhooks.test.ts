@@ -133,3 +133,102 @@ describe('emulator webhooks: HTTPS only by default', () => {
     }
   });
 });
+
+describe('emulator webhooks: notification delivery (activity-api.md §1.3, §8.6 item 18)', () => {
+  const clock = virtualClock(T0);
+
+  async function withHook(statuses: number[], run: (emu: RunningEmulator, http: HttpClient, token: string, hook: Awaited<ReturnType<typeof receiver>>) => Promise<void>, extra = {}) {
+    const emu = await startEmulator({ seed: 9, days: 1, eventsPerHour: 6, eventsPerBlob: 2, clock, subscriptions: ['Audit.General'], allowHttpWebhooks: true, ...extra });
+    const http = rawClient(emu);
+    const hook = await receiver(statuses);
+    try {
+      await run(emu, http, await bearer(http, emu), hook);
+    } finally {
+      await hook.close();
+      http.close();
+      await emu.close();
+    }
+  }
+  const general = (emu: RunningEmulator) => emu.seeded.blobs.filter((b) => b.contentType === 'Audit.General');
+
+  /** Every item of /notifications, following NextPageUri. */
+  async function allNotifications(http: HttpClient, emu: RunningEmulator, token: string, query: string): Promise<Record<string, unknown>[]> {
+    let res = await get(http, feed(emu, `subscriptions/notifications?${query}`), token);
+    const out: Record<string, unknown>[] = [];
+    for (let pages = 0; ; pages++) {
+      expect(res.status).toBe(200);
+      out.push(...(JSON.parse(res.body) as Record<string, unknown>[]));
+      const next = res.headers['nextpageuri'];
+      if (!next) return out;
+      expect(next).toContain('/activity/feed/subscriptions/notifications?');
+      expect(pages).toBeLessThan(100);
+      res = await get(http, next, token);
+    }
+  }
+
+  it('answers [] from /notifications without a webhook, and checks the window as /content does', async () => {
+    await withHook([200], async (emu, http, token, hook) => {
+      expect(await emu.deliverNotifications()).toEqual({ delivered: 0, failed: 0, posts: 0 });
+      expect(hook.got).toHaveLength(0);
+      expect(await allNotifications(http, emu, token, 'contentType=Audit.General')).toEqual([]);
+      expect(afCode(await get(http, feed(emu, `subscriptions/notifications?contentType=Audit.General&startTime=${new Date(T0 - 3_600_000).toISOString().slice(0, 19)}`), token))).toBe('AF20030');
+      expect(afCode(await get(http, feed(emu, 'subscriptions/notifications?contentType=Audit.Exchange'), token))).toBe('AF20022');
+    });
+  });
+
+  it('POSTs the listable content once, with Webhook-AuthID, tenantId and clientId, and records it as success', async () => {
+    await withHook([200], async (emu, http, token, hook) => {
+      const start = await post(http, feed(emu, 'subscriptions/start?contentType=Audit.General'), token, hookBody(hook.url, { authId: 'auth-1' }));
+      expect(start.status).toBe(200);
+      const blobs = general(emu);
+      expect(await emu.deliverNotifications()).toEqual({ delivered: blobs.length, failed: 0, posts: 1 });
+      expect(hook.got).toHaveLength(2); // validation, then one notification
+      const n = hook.got[1]!;
+      expect(n.headers['webhook-authid']).toBe('auth-1');
+      expect(n.headers['webhook-validationcode']).toBeUndefined();
+      const body = n.body as Record<string, string>[];
+      expect(body.map((i) => i.contentId)).toEqual(blobs.map((b) => b.contentId));
+      expect(body[0]).toEqual({
+        tenantId: emu.tenantId,
+        clientId: emu.clientId,
+        contentType: 'Audit.General',
+        contentId: blobs[0]!.contentId,
+        contentUri: `${emu.managementUrl}/api/v1.0/${emu.tenantId}/activity/feed/audit/${blobs[0]!.contentId}`,
+        contentCreated: new Date(blobs[0]!.contentCreated).toISOString(),
+        contentExpiration: new Date(blobs[0]!.contentCreated + DAY * 7).toISOString(),
+      });
+      // Nothing new: nothing sent again.
+      expect(await emu.deliverNotifications()).toEqual({ delivered: 0, failed: 0, posts: 0 });
+      expect(hook.got).toHaveLength(2);
+      // /notifications: the content fields plus notificationSent and notificationStatus, paged like /content.
+      const from = new Date(T0 - DAY + 60_000).toISOString().slice(0, 19);
+      const to = new Date(T0 + 60_000).toISOString().slice(0, 19);
+      const listed = await allNotifications(http, emu, token, `contentType=Audit.General&startTime=${from}&endTime=${to}`);
+      const inWindow = blobs.filter((b) => b.contentCreated >= Date.parse(`${from}Z`) && b.contentCreated < Date.parse(`${to}Z`));
+      expect(inWindow.length).toBeGreaterThan(3);
+      expect(listed.map((i) => i.contentId)).toEqual(inWindow.map((b) => b.contentId));
+      const { tenantId: _t, clientId: _c, ...fields } = body.find((i) => i.contentId === inWindow[0]!.contentId)!;
+      expect(listed[0]).toEqual({ ...fields, notificationSent: new Date(T0).toISOString(), notificationStatus: 'success' });
+    });
+  });
+
+  it('retries on non-200 a bounded number of times and records every attempt', async () => {
+    await withHook([200, 500, 503, 200], async (emu, http, token, hook) => {
+      expect((await post(http, feed(emu, 'subscriptions/start?contentType=Audit.General'), token, hookBody(hook.url))).status).toBe(200);
+      const n = general(emu).length;
+      expect(await emu.deliverNotifications()).toEqual({ delivered: n, failed: 0, posts: 3 });
+      expect(hook.got).toHaveLength(4);
+      expect(hook.got[1]!.headers['webhook-authid']).toBeUndefined();
+      const listed = await allNotifications(http, emu, token, 'contentType=Audit.General');
+      const first = listed.filter((i) => i.contentId === general(emu).at(-1)!.contentId).map((i) => i.notificationStatus);
+      expect(first).toEqual(['failed', 'failed', 'success']);
+    });
+    await withHook([200, 500], async (emu, http, token, hook) => {
+      expect((await post(http, feed(emu, 'subscriptions/start?contentType=Audit.General'), token, hookBody(hook.url))).status).toBe(200);
+      expect(await emu.deliverNotifications()).toEqual({ delivered: 0, failed: general(emu).length, posts: 2 });
+      expect(hook.got).toHaveLength(3);
+      const listed = await allNotifications(http, emu, token, 'contentType=Audit.General');
+      expect(new Set(listed.map((i) => i.notificationStatus))).toEqual(new Set(['failed']));
+    }, { notificationAttempts: 2 });
+  });
+});

@@ -87,6 +87,28 @@ export interface EmulatorOptions {
   allowHttpWebhooks?: boolean;
   /** Extra CA (PEM) trusted for https:// webhook addresses. */
   webhookCa?: string;
+  /** POSTs per notification batch at most: the first one and its retries on non-200 (default 3). */
+  notificationAttempts?: number;
+  /** Also call deliverNotifications() every this many ms of real time (default 0 = only when called). */
+  notificationIntervalMs?: number;
+}
+
+/** One entry of /subscriptions/notifications: the content fields plus when and how the POST went. */
+export interface NotificationEntry {
+  contentType: ContentType;
+  contentId: string;
+  contentUri: string;
+  contentCreated: string;
+  contentExpiration: string;
+  notificationSent: string;
+  notificationStatus: 'success' | 'failed';
+}
+
+/** What one deliverNotifications() call did: content items POSTed successfully, and given up after the retries. */
+export interface DeliveryResult {
+  delivered: number;
+  failed: number;
+  posts: number;
 }
 
 export interface SubscriptionState {
@@ -129,6 +151,8 @@ export interface RunningEmulator {
   faults: FaultReport;
   subscriptions: Map<ContentType, SubscriptionState>;
   report(): EmulatorReport;
+  /** POSTs the content that became listable since the last delivery to every enabled webhook (docs/emulator.md). */
+  deliverNotifications(): Promise<DeliveryResult>;
   close(): Promise<void>;
 }
 
@@ -204,6 +228,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (!ct) throw new UsageError(`unknown content type '${name}'`);
     subscriptions.set(ct, { contentType: ct, status: 'enabled', webhook: null, startedAt: -Infinity });
   }
+
+  // Webhook delivery state: who started the webhook and from where (contentUri host, tenant in the path), what was sent.
+  const hookCtx = new Map<ContentType, { origin: string; urlTenant: string; clientId: string }>();
+  const notifiedIds = new Map<ContentType, Set<string>>();
+  const notificationLog = new Map<ContentType, { created: number; entry: NotificationEntry }[]>();
 
   const faults = emptyFaultReport(rates);
   const attempts = new Map<string, number>();
@@ -391,19 +420,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     switch (route.name) {
       case 'StartSubscription':
-        return await startSubscription(ctx, body);
+        return await startSubscription(ctx, body, String(claims.appid ?? ''), urlTenant);
       case 'StopSubscription':
         return stopSubscription(ctx);
       case 'ListSubscriptions':
         return send(res, 200, [...subscriptions.values()].filter((s) => !s.hidden).map((s) => ({ contentType: s.contentType, status: s.status, webhook: s.webhook })));
       case 'GetContents':
         return listContent(ctx, urlTenant, target, perms);
-      case 'ListNotifications': {
-        const ct = requireContentType(query);
-        requireEnabled(ct);
-        windowOf(query);
-        return send(res, 200, []);
-      }
+      case 'ListNotifications':
+        return listNotifications(ctx, urlTenant);
       case 'GetDlpSensitiveTypes':
         return dlpTypes(ctx);
       case 'GetBlob':
@@ -443,7 +468,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return s;
   }
 
-  async function startSubscription(ctx: Ctx, body: string): Promise<void> {
+  async function startSubscription(ctx: Ctx, body: string, appId: string, urlTenant: string): Promise<void> {
     const given = ctx.query.get('contenttype');
     const ct = requireContentType(ctx.query);
     let webhook: SubscriptionState['webhook'] = null;
@@ -480,6 +505,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const keep = s && s.status === 'enabled' ? s.startedAt : t;
     subscriptions.set(ct, { contentType: ct, status: 'enabled', webhook, startedAt: keep, lastStartAt: t });
+    if (webhook) hookCtx.set(ct, { origin: ctx.origin, urlTenant, clientId: appId });
+    else hookCtx.delete(ct);
     send(ctx.res, 200, { contentType: given, status: 'enabled', webhook });
   }
 
@@ -544,40 +571,104 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const win = windowOf(ctx.query);
     const t = now();
     const items = blobsByType.get(ct)!.filter((b) => b.contentCreated >= win.start && b.contentCreated < win.end && listable(s, b, t));
-    const prefix = new Date(win.start).toISOString().replace(/[-:T]/g, '').slice(0, 10);
-    const token = ctx.query.get('nextpage');
-    let offset = 0;
-    if (token !== undefined) {
-      const m = /^(\d{10})R(\d{12})$/.exec(token);
-      offset = m ? Number(m[2]) : -1;
-      if (!m || m[1] !== prefix || offset <= 0 || offset >= items.length) throw new AfError('AF20031', afMessage('AF20031', token));
-    }
-    const page = items.slice(offset, offset + pageSize).map((b) => contentItem(ctx, urlTenant, b));
+    const { offset, headers } = pageOf(ctx, urlTenant, 'content', win, items.length);
+    const page = items.slice(offset, offset + pageSize).map((b) => contentItem(ctx.origin, urlTenant, b));
     const dupRate = rates['duplicate-blob'] ?? 0;
     if (offset > 0 && dupRate > 0 && hashUnit(seed, 'duplicate-blob', target) < dupRate) {
       const again = items[offset - 1]!;
-      page.push(contentItem(ctx, urlTenant, again));
+      page.push(contentItem(ctx.origin, urlTenant, again));
       if (!dupReported.has(target)) {
         dupReported.add(target);
         faults.counts['duplicate-blob']++;
         faults.injected.push({ kind: 'duplicate-blob', method: 'GetContents', target, attempt: 0, contentId: again.contentId });
       }
     }
-    const headers: Record<string, string> = {};
-    if (offset + pageSize < items.length) {
-      const next = `${prefix}R${String(offset + pageSize).padStart(12, '0')}`;
-      const v = options.nextPageApiVersion ?? 'v1';
-      const q = new URLSearchParams({ contentType: ctx.query.get('contenttype')!, startTime: win.rawStart, endTime: win.rawEnd, nextPage: next });
-      headers['NextPageUri'] = `${ctx.origin}/api/${v}/${urlTenant}/activity/feed/subscriptions/content?${q.toString()}`;
-    }
     send(ctx.res, 200, page, headers);
   }
 
-  function contentItem(ctx: Ctx, urlTenant: string, b: SeededBlob) {
+  /** Paging shared by /content and /notifications (§8 item 16): the offset of `nextPage` and the next NextPageUri. */
+  function pageOf(ctx: Ctx, urlTenant: string, path: 'content' | 'notifications', win: { start: number; rawStart: string; rawEnd: string }, count: number) {
+    const prefix = new Date(win.start).toISOString().replace(/[-:T]/g, '').slice(0, 10);
+    const token = ctx.query.get('nextpage');
+    let offset = 0;
+    if (token !== undefined) {
+      const m = /^(\d{10})R(\d{12})$/.exec(token);
+      offset = m ? Number(m[2]) : -1;
+      if (!m || m[1] !== prefix || offset <= 0 || offset >= count) throw new AfError('AF20031', afMessage('AF20031', token));
+    }
+    const headers: Record<string, string> = {};
+    if (offset + pageSize < count) {
+      const next = `${prefix}R${String(offset + pageSize).padStart(12, '0')}`;
+      const v = options.nextPageApiVersion ?? 'v1';
+      const q = new URLSearchParams({ contentType: ctx.query.get('contenttype')!, startTime: win.rawStart, endTime: win.rawEnd, nextPage: next });
+      headers['NextPageUri'] = `${ctx.origin}/api/${v}/${urlTenant}/activity/feed/subscriptions/${path}?${q.toString()}`;
+    }
+    return { offset, headers };
+  }
+
+  function listNotifications(ctx: Ctx, urlTenant: string): void {
+    const ct = requireContentType(ctx.query);
+    requireEnabled(ct);
+    const win = windowOf(ctx.query);
+    const items = (notificationLog.get(ct) ?? []).filter((n) => n.created >= win.start && n.created < win.end);
+    const { offset, headers } = pageOf(ctx, urlTenant, 'notifications', win, items.length);
+    send(ctx.res, 200, items.slice(offset, offset + pageSize).map((n) => n.entry), headers);
+  }
+
+  /** Notification delivery (§1.3, §8 item 18): one POST per webhook with every content item not yet sent. */
+  let delivering: Promise<unknown> = Promise.resolve();
+  function deliverNotifications(): Promise<DeliveryResult> {
+    const run = delivering.then(deliverOnce);
+    delivering = run.catch(() => {});
+    return run;
+  }
+  async function deliverOnce(): Promise<DeliveryResult> {
+    const result: DeliveryResult = { delivered: 0, failed: 0, posts: 0 };
+    const maxAttempts = Math.max(1, options.notificationAttempts ?? 3);
+    for (const s of subscriptions.values()) {
+      const where = hookCtx.get(s.contentType);
+      const wh = s.webhook;
+      if (s.status !== 'enabled' || s.hidden || !wh || wh.status !== 'enabled' || !where) continue;
+      const t = now();
+      if (wh.expiration && Date.parse(wh.expiration) < t) continue;
+      const done = notifiedIds.get(s.contentType) ?? new Set<string>();
+      notifiedIds.set(s.contentType, done);
+      const pending = blobsByType.get(s.contentType)!.filter((b) => !done.has(b.contentId) && listable(s, b, t));
+      if (pending.length === 0) continue;
+      const items = pending.map((b) => contentItem(where.origin, where.urlTenant, b));
+      const body = JSON.stringify(items.map((i) => ({ tenantId, clientId: where.clientId, ...i })));
+      const headers: Record<string, string> = { 'Content-Type': JSON_TYPE };
+      if (wh.authId) headers['Webhook-AuthID'] = wh.authId;
+      const log = notificationLog.get(s.contentType) ?? [];
+      notificationLog.set(s.contentType, log);
+      let ok = false;
+      for (let attempt = 1; attempt <= maxAttempts && !ok; attempt++) {
+        result.posts++;
+        let status = 0;
+        try {
+          status = (await outbound.request({ method: 'POST', url: wh.address, headers, body, retry: false, budget: false })).status;
+        } catch {
+          status = 0;
+        }
+        ok = status === 200;
+        const sent = new Date(now()).toISOString();
+        pending.forEach((b, i) => log.push({ created: b.contentCreated, entry: { ...items[i]!, notificationSent: sent, notificationStatus: ok ? 'success' : 'failed' } }));
+      }
+      log.sort((a, b) => a.created - b.created || (a.entry.contentId < b.entry.contentId ? -1 : a.entry.contentId > b.entry.contentId ? 1 : 0));
+      for (const b of pending) done.add(b.contentId);
+      if (ok) result.delivered += pending.length;
+      else result.failed += pending.length;
+    }
+    return result;
+  }
+  const notifyTimer = options.notificationIntervalMs ? setInterval(() => void deliverNotifications().catch(() => {}), options.notificationIntervalMs) : undefined;
+  notifyTimer?.unref();
+
+  function contentItem(origin: string, urlTenant: string, b: SeededBlob) {
     return {
       contentType: b.contentType,
       contentId: b.contentId,
-      contentUri: `${ctx.origin}/api/v1.0/${urlTenant}/activity/feed/audit/${b.contentId}`,
+      contentUri: `${origin}/api/v1.0/${urlTenant}/activity/feed/audit/${b.contentId}`,
       contentCreated: new Date(b.contentCreated).toISOString(),
       contentExpiration: new Date(b.contentCreated + 7 * DAY).toISOString(),
     };
@@ -755,9 +846,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     subscriptions,
     report: () => stats,
+    deliverNotifications,
     close: async () => {
       if (closed) return;
       closed = true;
+      if (notifyTimer) clearInterval(notifyTimer);
+      await delivering;
       outbound.close();
       await Promise.all(
         [server, plain].filter((x): x is Server => x !== undefined).map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))).concat(

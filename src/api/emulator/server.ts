@@ -407,6 +407,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       faults.injected.push({ kind: fault, method: route.name, target, attempt });
       if (fault === 'throttle') return sendAf(res, new AfError('AF429', afMessage('AF429', route.name, publisher), throttleStatus), retryAfter);
       if (fault === 'server-error') return sendAf(res, new AfError('AF50000', afMessage('AF50000')));
+      if (fault === 'af50005') return sendAf(res, new AfError('AF50005', afMessage('AF50005')));
+      if (fault === 'af50006') return sendAf(res, new AfError('AF50006', afMessage('AF50006')));
       if (fault === 'unauthorized') return send(res, 401, DENIED);
       if (fault === 'unavailable') return send(res, 503, undefined, { 'Content-Length': '0' });
       if (fault === 'timeout') return send(res, 408, undefined, { 'Content-Length': '0' });
@@ -426,7 +428,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       case 'ListSubscriptions':
         return send(res, 200, [...subscriptions.values()].filter((s) => !s.hidden).map((s) => ({ contentType: s.contentType, status: s.status, webhook: s.webhook })));
       case 'GetContents':
-        return listContent(ctx, urlTenant, target, perms);
+        return listContent(ctx, urlTenant, target, attempt, perms);
       case 'ListNotifications':
         return listNotifications(ctx, urlTenant);
       case 'GetDlpSensitiveTypes':
@@ -441,7 +443,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       streak.set(target, 0);
       return undefined;
     }
-    for (const kind of ['drop', 'server-error', 'throttle', 'unauthorized', 'unavailable', 'timeout', 'slow'] as const) {
+    for (const kind of ['drop', 'server-error', 'af50005', 'af50006', 'throttle', 'unauthorized', 'unavailable', 'timeout', 'slow'] as const) {
       const rate = rates[kind] ?? 0;
       if (rate > 0 && hashUnit(seed, kind, target, attempt) < rate) {
         streak.set(target, kind === 'slow' ? 0 : (streak.get(target) ?? 0) + 1);
@@ -564,7 +566,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return b.contentCreated >= from && b.contentCreated <= t;
   }
 
-  function listContent(ctx: Ctx, urlTenant: string, target: string, perms: string[]): void {
+  function listContent(ctx: Ctx, urlTenant: string, target: string, attempt: number, perms: string[]): void {
     const ct = requireContentType(ctx.query);
     if (ct === 'DLP.All' && !perms.includes(ACTIVITY_FEED_READ_DLP)) throw new AfError('AF10001', afMessage('AF10001', perms.join(' ')));
     const s = requireEnabled(ct);
@@ -572,6 +574,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const t = now();
     const items = blobsByType.get(ct)!.filter((b) => b.contentCreated >= win.start && b.contentCreated < win.end && listable(s, b, t));
     const { offset, headers } = pageOf(ctx, urlTenant, 'content', win, items.length);
+    // repeat-page: a page reached by a token points at itself, at most maxFaultsPerRequest times in a row.
+    const repeatRate = rates['repeat-page'] ?? 0;
+    if (offset > 0 && repeatRate > 0 && attempt < maxFaults && hashUnit(seed, 'repeat-page', target, attempt) < repeatRate) {
+      const v = options.nextPageApiVersion ?? 'v1';
+      const q = new URLSearchParams({ contentType: ctx.query.get('contenttype')!, startTime: win.rawStart, endTime: win.rawEnd, nextPage: ctx.query.get('nextpage')! });
+      headers['NextPageUri'] = `${ctx.origin}/api/${v}/${urlTenant}/activity/feed/subscriptions/content?${q.toString()}`;
+      faults.counts['repeat-page']++;
+      faults.injected.push({ kind: 'repeat-page', method: 'GetContents', target, attempt });
+    }
     const page = items.slice(offset, offset + pageSize).map((b) => contentItem(ctx.origin, urlTenant, b));
     const dupRate = rates['duplicate-blob'] ?? 0;
     if (offset > 0 && dupRate > 0 && hashUnit(seed, 'duplicate-blob', target) < dupRate) {

@@ -150,7 +150,14 @@ export function apiTime(ms: number): string {
   return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
 }
 
-/** Lists every content item of one window, following NextPageUri verbatim until a page has none. */
+/** Times the current page is read again when its NextPageUri names a page already read (then the listing stops). */
+const MAX_PAGE_REREADS = 3;
+
+/**
+ * Lists every content item of one window, following NextPageUri verbatim until a page has none. A NextPageUri
+ * already followed is never followed again: the current page is read again (not yielded again) for a fresh
+ * NextPageUri, up to MAX_PAGE_REREADS times, and then the listing stops with a warning.
+ */
 export async function* listContent(
   s: ApiSession,
   contentType: ContentType,
@@ -158,19 +165,31 @@ export async function* listContent(
   end: number,
   warn: (line: string) => void = () => {},
 ): AsyncGenerator<ContentItem[]> {
-  let res = await callApi(s, 'GET', 'subscriptions/content', { contentType, startTime: apiTime(start), endTime: apiTime(end) });
+  const first = { contentType, startTime: apiTime(start), endTime: apiTime(end) };
+  let current: string | undefined;
+  let res = await callApi(s, 'GET', 'subscriptions/content', first);
   const seen = new Set<string>();
+  let rereads = 0;
   for (;;) {
-    const page = parseJson<ContentItem[]>(res, 'subscriptions/content');
-    if (!Array.isArray(page)) throw new RuntimeError('the Activity API answered subscriptions/content with something other than an array');
-    yield page;
+    if (rereads === 0) {
+      const page = parseJson<ContentItem[]>(res, 'subscriptions/content');
+      if (!Array.isArray(page)) throw new RuntimeError('the Activity API answered subscriptions/content with something other than an array');
+      yield page;
+    }
     const next = res.headers['nextpageuri'] ?? res.headers['nextpageurl'];
     if (!next) return;
     if (seen.has(next)) {
-      warn(`NextPageUri repeated a page already read (${next}); stopped following it`);
-      return;
+      if (rereads >= MAX_PAGE_REREADS) {
+        warn(`NextPageUri repeated a page already read (${next}) ${rereads + 1} times; stopped following it`);
+        return;
+      }
+      rereads++;
+      res = current === undefined ? await callApi(s, 'GET', 'subscriptions/content', first) : await callApi(s, 'GET', current);
+      continue;
     }
+    rereads = 0;
     seen.add(next);
+    current = next;
     res = await callApi(s, 'GET', next);
   }
 }

@@ -53,6 +53,8 @@ export {
   type EmulatorReport,
   type RunningEmulator,
   type SubscriptionState,
+  type DeliveryResult,
+  type NotificationEntry,
 } from './emulator/server.js';
 export { openSession, requireApiSettings, resolveApiSettings, type ApiFlags, type ApiSettings, type SessionOptions } from './settings.js';
 export { formatRecords, parseUserTime, recordFormatOf, recordSerializer, recordsHeader, type RecordFormat } from './output.js';

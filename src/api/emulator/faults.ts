@@ -1,7 +1,20 @@
 import { UsageError } from '../../errors.js';
 
 /** Fault kinds of `--faults` (docs/emulator.md). */
-export const FAULT_KINDS = ['throttle', 'server-error', 'drop', 'slow', 'duplicate-blob', 'expired', 'unauthorized', 'unavailable', 'timeout'] as const;
+export const FAULT_KINDS = [
+  'throttle',
+  'server-error',
+  'drop',
+  'slow',
+  'duplicate-blob',
+  'expired',
+  'unauthorized',
+  'unavailable',
+  'timeout',
+  'repeat-page',
+  'af50005',
+  'af50006',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Partial<Record<FaultKind, number>>;
 
@@ -10,7 +23,7 @@ export function parseFaultSpec(spec: string): FaultRates {
   const out: FaultRates = {};
   const problems: string[] = [];
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([a-z-]+)=([0-9]*\.?[0-9]+)$/.exec(part);
+    const m = /^([a-z0-9-]+)=([0-9]*\.?[0-9]+)$/.exec(part);
     const kind = m?.[1] as FaultKind | undefined;
     if (!m || !kind || !FAULT_KINDS.includes(kind)) {
       problems.push(`--faults: '${part}' is not kind=rate with a kind among ${FAULT_KINDS.join(', ')}`);

@@ -18,6 +18,7 @@ import {
 import { authorityMetadataFor } from '../authority.js';
 import { afMessage } from '../error-catalogue.js';
 import { decodeJwtHeader, decodeJwtPayload, signHs256, verifyHs256 } from '../jwt.js';
+import { createHttpClient } from '../http.js';
 import { hashUnit, randomGuid, seededRandom } from '../rng.js';
 import { emptyFaultReport, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport } from './faults.js';
 import { generateSeededData, type SeededBlob, type SeededData } from './records.js';
@@ -82,6 +83,32 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** With https: also serve plain HTTP on a second port (same state), returned as httpManagementUrl. */
   alsoHttp?: boolean;
+  /** Accept http:// webhook addresses (tests run a plain-HTTP receiver on loopback); default false = AF20021. */
+  allowHttpWebhooks?: boolean;
+  /** Extra CA (PEM) trusted for https:// webhook addresses. */
+  webhookCa?: string;
+  /** POSTs per notification batch at most: the first one and its retries on non-200 (default 3). */
+  notificationAttempts?: number;
+  /** Also call deliverNotifications() every this many ms of real time (default 0 = only when called). */
+  notificationIntervalMs?: number;
+}
+
+/** One entry of /subscriptions/notifications: the content fields plus when and how the POST went. */
+export interface NotificationEntry {
+  contentType: ContentType;
+  contentId: string;
+  contentUri: string;
+  contentCreated: string;
+  contentExpiration: string;
+  notificationSent: string;
+  notificationStatus: 'success' | 'failed';
+}
+
+/** What one deliverNotifications() call did: content items POSTed successfully, and given up after the retries. */
+export interface DeliveryResult {
+  delivered: number;
+  failed: number;
+  posts: number;
 }
 
 export interface SubscriptionState {
@@ -124,6 +151,8 @@ export interface RunningEmulator {
   faults: FaultReport;
   subscriptions: Map<ContentType, SubscriptionState>;
   report(): EmulatorReport;
+  /** POSTs the content that became listable since the last delivery to every enabled webhook (docs/emulator.md). */
+  deliverNotifications(): Promise<DeliveryResult>;
   close(): Promise<void>;
 }
 
@@ -200,6 +229,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     subscriptions.set(ct, { contentType: ct, status: 'enabled', webhook: null, startedAt: -Infinity });
   }
 
+  // Webhook delivery state: who started the webhook and from where (contentUri host, tenant in the path), what was sent.
+  const hookCtx = new Map<ContentType, { origin: string; urlTenant: string; clientId: string }>();
+  const notifiedIds = new Map<ContentType, Set<string>>();
+  const notificationLog = new Map<ContentType, { created: number; entry: NotificationEntry }[]>();
+
   const faults = emptyFaultReport(rates);
   const attempts = new Map<string, number>();
   const streak = new Map<string, number>();
@@ -211,6 +245,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
   const buckets = new Map<string, { tokens: number; at: number }>();
   const windows = new Map<string, { times: number[]; head: number }>();
+
+  // Outbound calls (webhook validation and notifications) go through the one HTTP module, without its retries.
+  const outbound = createHttpClient({ clock, budgetPerMinute: 0, retry: { maxAttempts: 1 }, timeoutMs: 10_000, ca: options.webhookCa });
 
   const tls = options.https ? generateEmulatorTls() : undefined;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -370,6 +407,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       faults.injected.push({ kind: fault, method: route.name, target, attempt });
       if (fault === 'throttle') return sendAf(res, new AfError('AF429', afMessage('AF429', route.name, publisher), throttleStatus), retryAfter);
       if (fault === 'server-error') return sendAf(res, new AfError('AF50000', afMessage('AF50000')));
+      if (fault === 'af50005') return sendAf(res, new AfError('AF50005', afMessage('AF50005')));
+      if (fault === 'af50006') return sendAf(res, new AfError('AF50006', afMessage('AF50006')));
       if (fault === 'unauthorized') return send(res, 401, DENIED);
       if (fault === 'unavailable') return send(res, 503, undefined, { 'Content-Length': '0' });
       if (fault === 'timeout') return send(res, 408, undefined, { 'Content-Length': '0' });
@@ -383,19 +422,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     switch (route.name) {
       case 'StartSubscription':
-        return startSubscription(ctx, body);
+        return await startSubscription(ctx, body, String(claims.appid ?? ''), urlTenant);
       case 'StopSubscription':
         return stopSubscription(ctx);
       case 'ListSubscriptions':
         return send(res, 200, [...subscriptions.values()].filter((s) => !s.hidden).map((s) => ({ contentType: s.contentType, status: s.status, webhook: s.webhook })));
       case 'GetContents':
-        return listContent(ctx, urlTenant, target, perms);
-      case 'ListNotifications': {
-        const ct = requireContentType(query);
-        requireEnabled(ct);
-        windowOf(query);
-        return send(res, 200, []);
-      }
+        return listContent(ctx, urlTenant, target, attempt, perms);
+      case 'ListNotifications':
+        return listNotifications(ctx, urlTenant);
       case 'GetDlpSensitiveTypes':
         return dlpTypes(ctx);
       case 'GetBlob':
@@ -408,7 +443,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       streak.set(target, 0);
       return undefined;
     }
-    for (const kind of ['drop', 'server-error', 'throttle', 'unauthorized', 'unavailable', 'timeout', 'slow'] as const) {
+    for (const kind of ['drop', 'server-error', 'af50005', 'af50006', 'throttle', 'unauthorized', 'unavailable', 'timeout', 'slow'] as const) {
       const rate = rates[kind] ?? 0;
       if (rate > 0 && hashUnit(seed, kind, target, attempt) < rate) {
         streak.set(target, kind === 'slow' ? 0 : (streak.get(target) ?? 0) + 1);
@@ -435,7 +470,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return s;
   }
 
-  function startSubscription(ctx: Ctx, body: string): void {
+  async function startSubscription(ctx: Ctx, body: string, appId: string, urlTenant: string): Promise<void> {
     const given = ctx.query.get('contenttype');
     const ct = requireContentType(ctx.query);
     let webhook: SubscriptionState['webhook'] = null;
@@ -449,7 +484,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const wh = parsed.webhook;
       if (wh) {
         if (!wh.address) throw new AfError('AF20001', afMessage('AF20001', 'webhook.address'));
-        if (!/^https:\/\//i.test(wh.address)) throw new AfError('AF20021', afMessage('AF20021', wh.address, 'The address must begin with HTTPS.'));
+        if (!(/^https:\/\//i.test(wh.address) || (options.allowHttpWebhooks && /^http:\/\//i.test(wh.address)))) throw new AfError('AF20021', afMessage('AF20021', wh.address, 'The address must begin with HTTPS.'));
         if (wh.expiration && Date.parse(wh.expiration) < now()) throw new AfError('AF20003', afMessage('AF20003', wh.expiration));
         webhook = { status: 'enabled', address: wh.address, authId: wh.authId ?? null, expiration: wh.expiration || null };
       }
@@ -463,6 +498,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (s && s.status === 'enabled' && JSON.stringify(s.webhook) === JSON.stringify(webhook)) {
       throw new AfError('AF20024', afMessage('AF20024'));
     }
+    if (webhook) await validateWebhook(webhook.address, webhook.authId);
     const glitchMs = (options.restartGlitchMinutes ?? 0) * 60_000;
     if (s && s.status === 'disabled' && s.stoppedAt !== undefined && glitchMs > 0 && t - s.stoppedAt < glitchMs) {
       s.hidden = true;
@@ -471,7 +507,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const keep = s && s.status === 'enabled' ? s.startedAt : t;
     subscriptions.set(ct, { contentType: ct, status: 'enabled', webhook, startedAt: keep, lastStartAt: t });
+    if (webhook) hookCtx.set(ct, { origin: ctx.origin, urlTenant, clientId: appId });
+    else hookCtx.delete(ct);
     send(ctx.res, 200, { contentType: given, status: 'enabled', webhook });
+  }
+
+  /** The validation handshake (§1.3): POST {validationCode}; anything but 200, or no answer, is AF20021. */
+  async function validateWebhook(address: string, authId: string | null): Promise<void> {
+    const code = randomGuid(rnd);
+    const headers: Record<string, string> = { 'Content-Type': JSON_TYPE, 'Webhook-ValidationCode': code };
+    if (authId) headers['Webhook-AuthID'] = authId;
+    let status = 0;
+    try {
+      status = (await outbound.request({ method: 'POST', url: address, headers, body: JSON.stringify({ validationCode: code }), retry: false, budget: false })).status;
+    } catch {
+      status = 0;
+    }
+    if (status !== 200) throw new AfError('AF20021', afMessage('AF20021', address, 'The endpoint did not return HTTP 200.'));
   }
 
   function stopSubscription(ctx: Ctx): void {
@@ -514,47 +566,120 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return b.contentCreated >= from && b.contentCreated <= t;
   }
 
-  function listContent(ctx: Ctx, urlTenant: string, target: string, perms: string[]): void {
+  function listContent(ctx: Ctx, urlTenant: string, target: string, attempt: number, perms: string[]): void {
     const ct = requireContentType(ctx.query);
     if (ct === 'DLP.All' && !perms.includes(ACTIVITY_FEED_READ_DLP)) throw new AfError('AF10001', afMessage('AF10001', perms.join(' ')));
     const s = requireEnabled(ct);
     const win = windowOf(ctx.query);
     const t = now();
     const items = blobsByType.get(ct)!.filter((b) => b.contentCreated >= win.start && b.contentCreated < win.end && listable(s, b, t));
-    const prefix = new Date(win.start).toISOString().replace(/[-:T]/g, '').slice(0, 10);
-    const token = ctx.query.get('nextpage');
-    let offset = 0;
-    if (token !== undefined) {
-      const m = /^(\d{10})R(\d{12})$/.exec(token);
-      offset = m ? Number(m[2]) : -1;
-      if (!m || m[1] !== prefix || offset <= 0 || offset >= items.length) throw new AfError('AF20031', afMessage('AF20031', token));
+    const { offset, headers } = pageOf(ctx, urlTenant, 'content', win, items.length);
+    // repeat-page: a page reached by a token points at itself, at most maxFaultsPerRequest times in a row.
+    const repeatRate = rates['repeat-page'] ?? 0;
+    if (offset > 0 && repeatRate > 0 && attempt < maxFaults && hashUnit(seed, 'repeat-page', target, attempt) < repeatRate) {
+      const v = options.nextPageApiVersion ?? 'v1';
+      const q = new URLSearchParams({ contentType: ctx.query.get('contenttype')!, startTime: win.rawStart, endTime: win.rawEnd, nextPage: ctx.query.get('nextpage')! });
+      headers['NextPageUri'] = `${ctx.origin}/api/${v}/${urlTenant}/activity/feed/subscriptions/content?${q.toString()}`;
+      faults.counts['repeat-page']++;
+      faults.injected.push({ kind: 'repeat-page', method: 'GetContents', target, attempt });
     }
-    const page = items.slice(offset, offset + pageSize).map((b) => contentItem(ctx, urlTenant, b));
+    const page = items.slice(offset, offset + pageSize).map((b) => contentItem(ctx.origin, urlTenant, b));
     const dupRate = rates['duplicate-blob'] ?? 0;
     if (offset > 0 && dupRate > 0 && hashUnit(seed, 'duplicate-blob', target) < dupRate) {
       const again = items[offset - 1]!;
-      page.push(contentItem(ctx, urlTenant, again));
+      page.push(contentItem(ctx.origin, urlTenant, again));
       if (!dupReported.has(target)) {
         dupReported.add(target);
         faults.counts['duplicate-blob']++;
         faults.injected.push({ kind: 'duplicate-blob', method: 'GetContents', target, attempt: 0, contentId: again.contentId });
       }
     }
-    const headers: Record<string, string> = {};
-    if (offset + pageSize < items.length) {
-      const next = `${prefix}R${String(offset + pageSize).padStart(12, '0')}`;
-      const v = options.nextPageApiVersion ?? 'v1';
-      const q = new URLSearchParams({ contentType: ctx.query.get('contenttype')!, startTime: win.rawStart, endTime: win.rawEnd, nextPage: next });
-      headers['NextPageUri'] = `${ctx.origin}/api/${v}/${urlTenant}/activity/feed/subscriptions/content?${q.toString()}`;
-    }
     send(ctx.res, 200, page, headers);
   }
 
-  function contentItem(ctx: Ctx, urlTenant: string, b: SeededBlob) {
+  /** Paging shared by /content and /notifications (§8 item 16): the offset of `nextPage` and the next NextPageUri. */
+  function pageOf(ctx: Ctx, urlTenant: string, path: 'content' | 'notifications', win: { start: number; rawStart: string; rawEnd: string }, count: number) {
+    const prefix = new Date(win.start).toISOString().replace(/[-:T]/g, '').slice(0, 10);
+    const token = ctx.query.get('nextpage');
+    let offset = 0;
+    if (token !== undefined) {
+      const m = /^(\d{10})R(\d{12})$/.exec(token);
+      offset = m ? Number(m[2]) : -1;
+      if (!m || m[1] !== prefix || offset <= 0 || offset >= count) throw new AfError('AF20031', afMessage('AF20031', token));
+    }
+    const headers: Record<string, string> = {};
+    if (offset + pageSize < count) {
+      const next = `${prefix}R${String(offset + pageSize).padStart(12, '0')}`;
+      const v = options.nextPageApiVersion ?? 'v1';
+      const q = new URLSearchParams({ contentType: ctx.query.get('contenttype')!, startTime: win.rawStart, endTime: win.rawEnd, nextPage: next });
+      headers['NextPageUri'] = `${ctx.origin}/api/${v}/${urlTenant}/activity/feed/subscriptions/${path}?${q.toString()}`;
+    }
+    return { offset, headers };
+  }
+
+  function listNotifications(ctx: Ctx, urlTenant: string): void {
+    const ct = requireContentType(ctx.query);
+    requireEnabled(ct);
+    const win = windowOf(ctx.query);
+    const items = (notificationLog.get(ct) ?? []).filter((n) => n.created >= win.start && n.created < win.end);
+    const { offset, headers } = pageOf(ctx, urlTenant, 'notifications', win, items.length);
+    send(ctx.res, 200, items.slice(offset, offset + pageSize).map((n) => n.entry), headers);
+  }
+
+  /** Notification delivery (§1.3, §8 item 18): one POST per webhook with every content item not yet sent. */
+  let delivering: Promise<unknown> = Promise.resolve();
+  function deliverNotifications(): Promise<DeliveryResult> {
+    const run = delivering.then(deliverOnce);
+    delivering = run.catch(() => {});
+    return run;
+  }
+  async function deliverOnce(): Promise<DeliveryResult> {
+    const result: DeliveryResult = { delivered: 0, failed: 0, posts: 0 };
+    const maxAttempts = Math.max(1, options.notificationAttempts ?? 3);
+    for (const s of subscriptions.values()) {
+      const where = hookCtx.get(s.contentType);
+      const wh = s.webhook;
+      if (s.status !== 'enabled' || s.hidden || !wh || wh.status !== 'enabled' || !where) continue;
+      const t = now();
+      if (wh.expiration && Date.parse(wh.expiration) < t) continue;
+      const done = notifiedIds.get(s.contentType) ?? new Set<string>();
+      notifiedIds.set(s.contentType, done);
+      const pending = blobsByType.get(s.contentType)!.filter((b) => !done.has(b.contentId) && listable(s, b, t));
+      if (pending.length === 0) continue;
+      const items = pending.map((b) => contentItem(where.origin, where.urlTenant, b));
+      const body = JSON.stringify(items.map((i) => ({ tenantId, clientId: where.clientId, ...i })));
+      const headers: Record<string, string> = { 'Content-Type': JSON_TYPE };
+      if (wh.authId) headers['Webhook-AuthID'] = wh.authId;
+      const log = notificationLog.get(s.contentType) ?? [];
+      notificationLog.set(s.contentType, log);
+      let ok = false;
+      for (let attempt = 1; attempt <= maxAttempts && !ok; attempt++) {
+        result.posts++;
+        let status = 0;
+        try {
+          status = (await outbound.request({ method: 'POST', url: wh.address, headers, body, retry: false, budget: false })).status;
+        } catch {
+          status = 0;
+        }
+        ok = status === 200;
+        const sent = new Date(now()).toISOString();
+        pending.forEach((b, i) => log.push({ created: b.contentCreated, entry: { ...items[i]!, notificationSent: sent, notificationStatus: ok ? 'success' : 'failed' } }));
+      }
+      log.sort((a, b) => a.created - b.created || (a.entry.contentId < b.entry.contentId ? -1 : a.entry.contentId > b.entry.contentId ? 1 : 0));
+      for (const b of pending) done.add(b.contentId);
+      if (ok) result.delivered += pending.length;
+      else result.failed += pending.length;
+    }
+    return result;
+  }
+  const notifyTimer = options.notificationIntervalMs ? setInterval(() => void deliverNotifications().catch(() => {}), options.notificationIntervalMs) : undefined;
+  notifyTimer?.unref();
+
+  function contentItem(origin: string, urlTenant: string, b: SeededBlob) {
     return {
       contentType: b.contentType,
       contentId: b.contentId,
-      contentUri: `${ctx.origin}/api/v1.0/${urlTenant}/activity/feed/audit/${b.contentId}`,
+      contentUri: `${origin}/api/v1.0/${urlTenant}/activity/feed/audit/${b.contentId}`,
       contentCreated: new Date(b.contentCreated).toISOString(),
       contentExpiration: new Date(b.contentCreated + 7 * DAY).toISOString(),
     };
@@ -732,9 +857,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     subscriptions,
     report: () => stats,
+    deliverNotifications,
     close: async () => {
       if (closed) return;
       closed = true;
+      if (notifyTimer) clearInterval(notifyTimer);
+      await delivering;
+      outbound.close();
       await Promise.all(
         [server, plain].filter((x): x is Server => x !== undefined).map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))).concat(
           Promise.resolve().then(() => {

@@ -1,3 +1,4 @@
+import { legacyPowerAppsRecord, powerPlatformAppRecord } from '../../src/api/index.js';
 import type { HttpFunction, HttpRequest, HttpResponse } from '../../src/wdl/index.js';
 
 /**
@@ -26,21 +27,11 @@ export interface FakeApiOptions {
   fault?: (req: HttpRequest, n: number) => HttpResponse | undefined;
 }
 
+/** A LaunchPowerApp record in either format, built by the project's own record builders (src/api). */
 export function launch(id: string, app: string, time: string, legacy = false): FakeEvent {
-  return legacy
-    ? { Id: id, CreationTime: time, Operation: 'LaunchPowerApp', RecordType: 45, Workload: 'PowerApps', UserId: 'u@contoso.com', AppName: app }
-    : {
-        Id: id,
-        CreationTime: time,
-        Operation: 'LaunchPowerApp',
-        RecordType: 256,
-        Workload: 'PowerPlatform',
-        UserId: 'u@contoso.com',
-        PropertyCollection: [
-          { Name: 'powerplatform.analytics.resource.type', Value: 'PowerApp' },
-          { Name: 'powerplatform.analytics.resource.power_app.id', Value: app },
-        ],
-      };
+  const common = { id, creationTime: time, tenantId: '00000000-0000-0000-0000-000000000000', userId: 'u@contoso.com', userKey: 'u' };
+  const ref = { id: app, displayName: 'Test app', environmentId: 'default-env', environmentName: 'Test environment' };
+  return (legacy ? legacyPowerAppsRecord : powerPlatformAppRecord)(common, 'LaunchPowerApp', ref) as unknown as FakeEvent;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { splitComponents } from './components.js';
 import { CONTENT_TYPES_ENTRY } from './content-types.js';
 import { CUSTOMIZATIONS_XML, SOLUTION_XML, utf8 } from './pack.js';
 import type { SourceTree } from './source-tree.js';
@@ -64,6 +65,14 @@ export function unpackSolution(zip: Uint8Array, options: UnpackOptions = {}): So
     const n = textOf(firstChild(c, 'name'))?.trim() ?? '';
     return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(n) && n !== '..' ? `Connectors/${n}.xml` : undefined;
   });
+  const renamed = new Map<string, string>();
+  splitComponents(customizations.root, {
+    putXml: (rel, el, withXsi) => {
+      const root: XElement = withXsi ? { ...el, attrs: [...el.attrs.filter(([k]) => k !== 'xmlns:xsi'), ['xmlns:xsi', xsi]] } : el;
+      put(rel, utf8(serializeXml({ prolog: [], root })), 'customizations.xml');
+    },
+    renamed,
+  });
   put(CUSTOMIZATIONS_XML, utf8(serializeXml(customizations)), 'customizations.xml');
 
   for (const { name, data } of entries) {
@@ -71,7 +80,7 @@ export function unpackSolution(zip: Uint8Array, options: UnpackOptions = {}): So
     if (!name.includes('/')) {
       throw new UsageError([{ file: at(name), message: 'is a file at the zip root other than solution.xml, customizations.xml and [Content_Types].xml; refusing to unpack it' }]);
     }
-    put(name.startsWith('Connector/') ? `Connectors/${name.slice('Connector/'.length)}` : name, data, name);
+    put(renamed.get(name) ?? (name.startsWith('Connector/') ? `Connectors/${name.slice('Connector/'.length)}` : name), data, name);
   }
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

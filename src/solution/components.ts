@@ -85,11 +85,15 @@ export interface MergeContext {
   fail: (rel: string, el: XElement | undefined, message: string) => UsageError;
 }
 
-/**
- * Merges every split-out component of `tree` into customizations.xml (`root`), as pac does. Returns the zip
- * entries that replace source files (web resource content goes to its `<FileName>`), keyed by source path.
- */
-export function mergeComponents(root: XElement, ctx: MergeContext): Map<string, string> {
+export interface MergeResult {
+  /** Zip entry names that replace source paths (web resource content goes to its `<FileName>`). */
+  moved: Map<string, string>;
+  /** Zip entries in the order pac writes them inside their folder: each canvas app's files as its .meta.xml names them. */
+  referenced: string[];
+}
+
+/** Merges every split-out component of `tree` into customizations.xml (`root`), as pac does. */
+export function mergeComponents(root: XElement, ctx: MergeContext): MergeResult {
   const keys = [...ctx.tree.keys()].sort(compareEnumerationOrder);
   const pick = (rel: string) => (ctx.variant === 'Managed' && ctx.tree.has(managedTwinOf(rel)) ? managedTwinOf(rel) : rel);
   const load = (rel: string, rootName: string) => {
@@ -105,11 +109,16 @@ export function mergeComponents(root: XElement, ctx: MergeContext): Map<string, 
 
   mergeEntities(root, keys, ctx, pick, load);
   mergeRelationships(root, keys, ctx, load);
+  const referenced: string[] = [];
   for (const kind of FILE_KINDS) {
     const files = keys.filter((k) => kind.pattern.test(k) && !isManagedTwin(k));
     if (files.length === 0) continue;
     const target = section(root, kind.section);
-    for (const rel of files) append(target, load(pick(rel), kind.element));
+    for (const rel of files) {
+      const el = load(pick(rel), kind.element);
+      append(target, el);
+      if (kind.element === 'CanvasApp') referenced.push(...canvasFiles(rel, el, ctx));
+    }
   }
 
   const moved = new Map<string, string>();
@@ -126,7 +135,25 @@ export function mergeComponents(root: XElement, ctx: MergeContext): Map<string, 
       moved.set(content, entry);
     }
   }
-  return moved;
+  return { moved, referenced };
+}
+
+/** The `/CanvasApps/…` files a canvas app's .meta.xml names, in document order; each must be in the folder. */
+function canvasFiles(rel: string, app: XElement, ctx: MergeContext): string[] {
+  const out: string[] = [];
+  const visit = (el: XElement) => {
+    for (const child of childElements(el)) {
+      const value = textOf(child)?.trim() ?? '';
+      if (/^\/CanvasApps\/[^/]+$/i.test(value)) {
+        const path = value.slice(1);
+        if (!ctx.tree.has(path)) throw ctx.fail(rel, child, `<${child.name}> names ${value}, but ${path} is not in the folder; add the file or fix the name`);
+        out.push(path);
+      }
+      visit(child);
+    }
+  };
+  visit(app);
+  return out;
 }
 
 function mergeEntities(

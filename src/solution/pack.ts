@@ -117,7 +117,7 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
   }
 
   // Tables, relationships, option sets, roles, apps, dashboards, canvas apps, web resources.
-  const moved = mergeComponents(customizations.root, {
+  const { moved, referenced } = mergeComponents(customizations.root, {
     tree,
     variant: options.packageType,
     parse: (rel) => parse(rel, tree.get(rel)!),
@@ -147,7 +147,11 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
     { name: 'solution.xml', data: utf8(serializeXml(solution)) },
   ];
   for (const folder of folders) {
-    for (const entry of groups.get(folder)!.sort(compareEnumerationOrder)) entries.push({ name: entry, data: tree.get(sources.get(entry.toLowerCase())!)! });
+    const rank = (entry: string) => {
+      const i = referenced.indexOf(entry);
+      return i < 0 ? referenced.length : i;
+    };
+    for (const entry of groups.get(folder)!.sort((a, b) => rank(a) - rank(b) || compareEnumerationOrder(a, b))) entries.push({ name: entry, data: tree.get(sources.get(entry.toLowerCase())!)! });
   }
   entries.push({ name: CONTENT_TYPES_ENTRY, data: utf8(contentTypesXml(entries.map((e) => e.name))) });
   return entries;

@@ -147,4 +147,25 @@ describe('tables in the native packer', () => {
     c.set('Entities/coe_App/FormXml/main/{1}_managed.xml', file(form('{1}', '')));
     expect(() => packSolution(c, { packageType: 'Managed' })).toThrow(/_managed\.xml: is the managed form of .*\{1\}\.xml, which is not in the folder/);
   });
+
+  it('pack --packagetype Both from one source, then unpack Both from the two zips, gives the source back with its _managed.xml forms', () => {
+    const src = tableSource();
+    src.set(`Entities/coe_Launch/FormXml/main/${FORM_MAIN_2}_managed.xml`, file(form(FORM_MAIN_2, '')));
+    src.set(`Entities/coe_Launch/FormXml/card/${FORM_CARD}_managed.xml`, file(form(FORM_CARD, '')));
+    const unmanaged = packSolution(src, { packageType: 'Unmanaged' });
+    const managed = packSolution(src, { packageType: 'Managed' });
+    const back = unpackSolution(unmanaged, { packageType: 'Both', managedZip: { zip: managed, origin: 'x_managed.zip' } });
+    expect([...back.keys()].sort()).toEqual([...src.keys()].sort());
+    for (const [rel, data] of src) expect(text(back.get(rel)), rel).toBe(text(data));
+  });
+
+  it('unpacks a Managed zip with --packagetype Managed (<Managed>1</Managed>, the managed forms), and refuses the wrong type', () => {
+    const managed = packSolution(tableSource(), { packageType: 'Managed' });
+    const back = unpackSolution(managed, { packageType: 'Managed', origin: 'm.zip' });
+    expect(text(back.get('Other/Solution.xml'))).toContain('<Managed>1</Managed>');
+    expect(text(back.get(`Entities/coe_Launch/FormXml/main/${FORM_MAIN}.xml`))).toContain('<label description="" languagecode="1033" />');
+    expect(() => unpackSolution(managed, { packageType: 'Unmanaged', origin: 'm.zip' })).toThrow(/m\.zip:solution\.xml:\d+:\d+: is a managed solution, where an unmanaged one is expected; choose --packagetype Managed/);
+    const unmanaged = packSolution(tableSource(), { packageType: 'Unmanaged' });
+    expect(() => unpackSolution(unmanaged, { packageType: 'Both', managedZip: { zip: unmanaged, origin: 'u_managed.zip' } })).toThrow(/u_managed\.zip:solution\.xml:\d+:\d+: is an unmanaged solution, where a managed one/);
+  });
 });

@@ -197,6 +197,19 @@ describe.skipIf(!HAS_SHARED)('pac-corpus: 20 public solutions against the zips p
   }
 });
 
+describe.skipIf(!HAS_SHARED)('pac-corpus: packing is deterministic', () => {
+  it('two packs of every corpus solution are byte-identical, and packing the unpacked zip gives the same bytes again', () => {
+    const timestamp = new Date('2025-01-31T12:00:00Z');
+    for (const solution of Object.keys(EXPECTED)) {
+      const tree = readSourceTree(join(CORPUS, solution, 'source'));
+      const first = packSolution(tree, { packageType: 'Unmanaged', timestamp });
+      expect(Buffer.from(packSolution(tree, { packageType: 'Unmanaged', timestamp })).equals(first), solution).toBe(true);
+      const again = packSolution(unpackSolution(first, { packageType: 'Unmanaged' }), { packageType: 'Unmanaged', timestamp });
+      expect(Buffer.from(again).equals(first), `${solution}: pack(unpack(pack(src)))`).toBe(true);
+    }
+  });
+});
+
 describe.skipIf(HAS_SHARED)('pac-corpus: 20 public solutions against the zips pac made', () => {
   it.skip(SHARED_SKIP_REASON, () => {});
 });

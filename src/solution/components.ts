@@ -139,20 +139,26 @@ export function mergeComponents(root: XElement, ctx: MergeContext): MergeResult 
 }
 
 /** The `/CanvasApps/…` files a canvas app's .meta.xml names, in document order; each must be in the folder. */
-function canvasFiles(rel: string, app: XElement, ctx: MergeContext): string[] {
+function canvasFiles(rel: string, canvasApp: XElement, ctx: MergeContext): string[] {
   const out: string[] = [];
   const visit = (el: XElement) => {
     for (const child of childElements(el)) {
       const value = textOf(child)?.trim() ?? '';
       if (/^\/CanvasApps\/[^/]+$/i.test(value)) {
         const path = value.slice(1);
-        if (!ctx.tree.has(path)) throw ctx.fail(rel, child, `<${child.name}> names ${value}, but ${path} is not in the folder; add the file or fix the name`);
+        if (!ctx.tree.has(path)) {
+          const app = textOf(firstChild(canvasApp, 'Name'))?.trim() ?? '';
+          const fromSource = [...ctx.tree.keys()].some((k) => k.startsWith(`CanvasApps/src/${app}/`));
+          throw ctx.fail(rel, child, fromSource
+            ? `<${child.name}> names ${value}, which pac builds from CanvasApps/src/${app}/ (--processCanvasApps); the native packer packs the committed .msapp: add it (pac canvas pack) or pack with --packer pac`
+            : `<${child.name}> names ${value}, but ${path} is not in the folder; add the file or fix the name`);
+        }
         out.push(path);
       }
       visit(child);
     }
   };
-  visit(app);
+  visit(canvasApp);
   return out;
 }
 

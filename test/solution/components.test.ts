@@ -3,7 +3,7 @@ import { packSolution, parseXml, readZip, unpackSolution, type SourceTree, type 
 import { buildTree } from './fixtures.js';
 import { bytes, text } from './helpers.js';
 
-/** Tables, their forms, views and ribbon, option sets and relationships: merged into customizations.xml and split back. */
+/** Split-out components (tables with forms, views and ribbon, option sets, relationships, canvas apps, web resources, apps): merged into customizations.xml and split back. */
 const BOM = '\uFEFF';
 const DECL = '<?xml version="1.0" encoding="utf-8"?>\n';
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
@@ -167,5 +167,72 @@ describe('tables in the native packer', () => {
     expect(() => unpackSolution(managed, { packageType: 'Unmanaged', origin: 'm.zip' })).toThrow(/m\.zip:solution\.xml:\d+:\d+: is a managed solution, where an unmanaged one is expected; choose --packagetype Managed/);
     const unmanaged = packSolution(tableSource(), { packageType: 'Unmanaged' });
     expect(() => unpackSolution(unmanaged, { packageType: 'Both', managedZip: { zip: unmanaged, origin: 'u_managed.zip' } })).toThrow(/u_managed\.zip:solution\.xml:\d+:\d+: is an unmanaged solution, where a managed one/);
+  });
+});
+
+describe('canvas apps, web resources, app modules in the native packer', () => {
+  const APP = 'coe_auditapp_1a2b3';
+  const appSource = (): SourceTree => {
+    const tree = buildTree({ uniqueName: 'CoEAuditApps' });
+    // The placeholders unpack leaves where it split the components out (the canonical source form).
+    const cust = text(tree.get('Other/Customizations.xml'))!
+      .replace('  <optionsets />\n', '  <optionsets />\n  <WebResources />\n')
+      .replace('  <CustomControls />\n', '  <CustomControls />\n  <AppModules />\n')
+      .replace('  <EntityDataProviders />\n', '  <EntityDataProviders />\n  <CanvasApps />\n');
+    tree.set('Other/Customizations.xml', bytes(cust));
+    tree.set(`CanvasApps/${APP}.meta.xml`, file(`<CanvasApp ${XSI}>
+  <Name>${APP}</Name>
+  <GalleryItemId xsi:nil="true"></GalleryItemId>
+  <BackgroundImageUri>/CanvasApps/${APP}_BackgroundImageUri</BackgroundImageUri>
+  <DocumentUri>/CanvasApps/${APP}_DocumentUri.msapp</DocumentUri>
+  <AdditionalUris>
+    <AdditionalUri>/CanvasApps/${APP}_AdditionalUris0_identity.json</AdditionalUri>
+  </AdditionalUris>
+</CanvasApp>`));
+    tree.set(`CanvasApps/${APP}_BackgroundImageUri`, bytes('png'));
+    tree.set(`CanvasApps/${APP}_DocumentUri.msapp`, bytes('msapp'));
+    tree.set(`CanvasApps/${APP}_AdditionalUris0_identity.json`, bytes('{}'));
+    tree.set(`CanvasApps/src/${APP}/Src/App.pa.yaml`, bytes('App: {}'));
+    tree.set('WebResources/coe_about.data.xml', file(`<WebResource ${XSI}>
+  <Name>coe_about</Name>
+  <FileName>/WebResources/coe_about3265B45D-C444-EE11-BDF3-00224830E492</FileName>
+</WebResource>`));
+    tree.set('WebResources/coe_about', bytes('<html></html>'));
+    tree.set('AppModules/coe_Audit/AppModule.xml', file('<AppModule>\n  <UniqueName>coe_Audit</UniqueName>\n</AppModule>'));
+    return tree;
+  };
+
+  it('packs each canvas app file in the order its .meta.xml names it, web resources under their <FileName>, and not CanvasApps/src/', () => {
+    const entries = readZip(packSolution(appSource(), { packageType: 'Unmanaged' }), 'z');
+    expect(entries.map((e) => e.name)).toEqual([
+      'customizations.xml',
+      'solution.xml',
+      'WebResources/coe_about3265B45D-C444-EE11-BDF3-00224830E492',
+      `CanvasApps/${APP}_BackgroundImageUri`,
+      `CanvasApps/${APP}_DocumentUri.msapp`,
+      `CanvasApps/${APP}_AdditionalUris0_identity.json`,
+      '[Content_Types].xml',
+    ]);
+    const root = parseXml(entries[0]!.data, 'customizations.xml').root;
+    expect(kids(root).map((c) => c.name)).toContain('CanvasApps');
+    expect(kids(one(root, 'CanvasApps')).map((c) => c.name)).toEqual(['CanvasApp']);
+    expect(kids(one(root, 'WebResources')).map((c) => c.name)).toEqual(['WebResource']);
+    expect(kids(one(root, 'AppModules')).map((c) => c.name)).toEqual(['AppModule']);
+  });
+
+  it('unpack(pack(src)) gives the source back byte for byte, but for CanvasApps/src/ (pac --processCanvasApps output)', () => {
+    const src = appSource();
+    const back = unpackSolution(packSolution(src, { packageType: 'Unmanaged' }));
+    const expected = [...src.keys()].filter((k) => !k.startsWith('CanvasApps/src/')).sort();
+    expect([...back.keys()].sort()).toEqual(expected);
+    for (const rel of expected) expect(text(back.get(rel)), rel).toBe(text(src.get(rel)));
+  });
+
+  it('a canvas app file that is missing is refused; when only CanvasApps/src/ holds it, the message says pac builds it from there', () => {
+    const a = appSource();
+    a.delete(`CanvasApps/${APP}_DocumentUri.msapp`);
+    expect(() => packSolution(a, { packageType: 'Unmanaged' })).toThrow(/<DocumentUri> names \/CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp, which pac builds from CanvasApps\/src\/coe_auditapp_1a2b3\/ .*--packer pac/);
+    a.delete(`CanvasApps/src/${APP}/Src/App.pa.yaml`);
+    expect(() => packSolution(a, { packageType: 'Unmanaged' })).toThrow(/<DocumentUri> names \/CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp, but CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp is not in the folder/);
   });
 });

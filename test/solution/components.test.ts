@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packSolution, parseXml, readZip, unpackSolution, type SourceTree, type XElement } from '../../src/solution/index.js';
+import { packSolution, parseXml, readZip, unpackSolution, writeZip, type SourceTree, type XElement } from '../../src/solution/index.js';
 import { buildTree } from './fixtures.js';
 import { bytes, text } from './helpers.js';
 
@@ -234,5 +234,23 @@ describe('canvas apps, web resources, app modules in the native packer', () => {
     expect(() => packSolution(a, { packageType: 'Unmanaged' })).toThrow(/<DocumentUri> names \/CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp, which pac builds from CanvasApps\/src\/coe_auditapp_1a2b3\/ .*--packer pac/);
     a.delete(`CanvasApps/src/${APP}/Src/App.pa.yaml`);
     expect(() => packSolution(a, { packageType: 'Unmanaged' })).toThrow(/<DocumentUri> names \/CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp, but CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp is not in the folder/);
+  });
+});
+
+describe('unpack keeps a component inline when its name cannot be a safe file name', () => {
+  it('a table named ../x and a relationship of table a/b stay in Other/Customizations.xml, whole, and nothing is written outside', () => {
+    const src = tableSource();
+    const zip = readZip(packSolution(src, { packageType: 'Unmanaged' }), 'z');
+    const cust = text(zip[0]!.data)!
+      .replace('<Name LocalizedName="coe_App" OriginalName="coe_App">coe_App</Name>', '<Name LocalizedName="x" OriginalName="x">../x</Name>')
+      .replace('<ReferencedEntityName>SystemUser</ReferencedEntityName>', '<ReferencedEntityName>a/b</ReferencedEntityName>');
+    const evil = writeZip(zip.map((e, i) => (i === 0 ? { name: e.name, data: bytes(cust) } : e)));
+    const back = unpackSolution(evil);
+    expect([...back.keys()].filter((k) => k.includes('..') || k.startsWith('Other/Relationships'))).toEqual([]);
+    expect([...back.keys()].filter((k) => k.startsWith('Entities/')).every((k) => k.startsWith('Entities/coe_Launch/'))).toBe(true);
+    const kept = text(back.get('Other/Customizations.xml'))!;
+    expect(kept).toContain('<Name LocalizedName="x" OriginalName="x">../x</Name>');
+    expect(kept).toContain('<ReferencedEntityName>a/b</ReferencedEntityName>');
+    expect(kept).toContain('<RibbonDiffXml>');
   });
 });

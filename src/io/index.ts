@@ -1,4 +1,6 @@
 export { safeJoin, writeFileAtomic, writeTreeAtomic } from './atomic-write.js';
+export { faultPoint, setFaultHook, type FaultOp } from './faults.js';
+export { ensureDir, escapeRegExp, recoverFolder, stageFolder, type StagedFolder } from './folders.js';
 export { decodeUtf8, MAX_TEXT_SOURCE_BYTES, readUserFile, readUtf8File } from './read-file.js';
 export { sortKeysDeep, stableJson } from './stable-json.js';
 export { locateYamlPath, parseYaml, readYamlFile } from './yaml.js';

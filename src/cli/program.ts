@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { RuntimeError, UsageError } from '../errors.js';
+import { fileSystemError, isFileSystemError, RuntimeError, UsageError } from '../errors.js';
 import type { CliContext, CliIO } from './context.js';
 import type { CommandEntry, CommandModule } from './command-module.js';
 import { COMMANDS } from './commands.js';
@@ -88,6 +88,11 @@ function reportError(e: unknown, ctx: CliContext): number {
     ctx.stderr(`coe-audit: error: ${e.message}\n`);
     if (ctx.debugEnabled && e.stack) ctx.stderr(`${e.stack}\n`);
     return 2;
+  }
+  if (isFileSystemError(e) && e.path) {
+    // A file-system failure no reader mapped: still one line naming the path, never "internal error".
+    const verb = /^(open|read|stat|lstat|scandir|access)/.test(e.syscall ?? '') ? 'read' : 'write';
+    return reportError(fileSystemError(e.path, e, verb), ctx);
   }
   const err = e instanceof Error ? e : new Error(String(e));
   ctx.stderr(`coe-audit: internal error: ${err.message}${ctx.debugEnabled ? '' : ' (run with --debug for the stack trace)'}\n`);

@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
 import { escapeRegExp, faultPoint, recoverFolder, stageFolder, type StagedFolder } from '../io/index.js';
 import type { LayoutName } from './layout.js';
 import { lineAtOffset, scanPurviewFile, type HeaderInfo } from './reader.js';
@@ -173,7 +173,7 @@ function previousParts(outDir: string, partFile: RegExp): string[] {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new UsageError([{ file: outDir, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }], { cause: e });
+    throw fileSystemError(outDir, e);
   }
   const others = names.filter((n) => !partFile.test(n)).sort();
   if (others.length > 0) {

@@ -4,3 +4,4 @@ export { ensureDir, escapeRegExp, recoverFolder, stageFolder, type StagedFolder 
 export { decodeUtf8, MAX_TEXT_SOURCE_BYTES, readUserFile, readUtf8File } from './read-file.js';
 export { sortKeysDeep, stableJson } from './stable-json.js';
 export { locateYamlPath, parseYaml, readYamlFile } from './yaml.js';
+export { checkJsonNesting, jsonNestingExceeded, MAX_NESTING_DEPTH, tooDeep, yamlNestingExceeded, type NestingPosition } from './nesting.js';

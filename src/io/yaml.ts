@@ -1,9 +1,18 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { UsageError, type Problem } from '../errors.js';
+import { tooDeep, yamlNestingExceeded } from './nesting.js';
 import { readUtf8File } from './read-file.js';
 
-/** Parses YAML text; syntax errors become one UsageError problem each, with line:column. */
+/** Aliases one document may expand in total (the `yaml` library's own guard against alias bombs). */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
+/**
+ * Parses YAML text; syntax errors become one UsageError problem each, with line:column. Nesting deeper than
+ * MAX_NESTING_DEPTH and alias bombs are refused with the place, before anything recursive runs.
+ */
 export function parseYaml(text: string, file: string): unknown {
+  const deep = yamlNestingExceeded(text);
+  if (deep) throw tooDeep(file, deep, 'YAML');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -13,7 +22,22 @@ export function parseYaml(text: string, file: string): unknown {
     });
     throw new UsageError(problems);
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        first ??= node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const pos = lineCounter.linePos(first ?? 0);
+    throw new UsageError([
+      { file, line: pos.line, column: pos.col, message: `its aliases (*name) expand to more than ${MAX_YAML_ALIAS_COUNT} copies (an alias bomb?); write the values out instead of nesting aliases` },
+    ]);
+  }
 }
 
 export function readYamlFile(path: string): unknown {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { fileSystemError, isFileSystemError, RuntimeError, UsageError } from '../errors.js';
 import type { CliContext, CliIO } from './context.js';
+import { refuseSecretOptions } from './secret-options.js';
 import type { CommandEntry, CommandModule } from './command-module.js';
 import { COMMANDS } from './commands.js';
 import { VERSION } from './version.js';
@@ -65,6 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     exitCode: 0,
   };
   try {
+    refuseSecretOptions(argv);
     const program = createProgram(ctx, await loadCommands(argv));
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;

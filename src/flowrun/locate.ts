@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
+import { checkJsonNesting, decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
 import { readSourceTree, unpackSolution, type SourceTree } from '../solution/index.js';
 
 export interface LocatedFlow {
@@ -17,6 +17,7 @@ const MAX_SOLUTION_ZIP_BYTES = 256 * 1024 * 1024;
 
 function parseFlowJson(text: string, file: string, displayName?: string): LocatedFlow {
   let flow: unknown;
+  checkJsonNesting(text, file);
   try {
     flow = JSON.parse(text);
   } catch (e) {

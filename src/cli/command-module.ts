@@ -9,6 +9,8 @@ export interface CommandModule {
   noun: string;
   nounDescription?: string;
   verb: string;
+  /** One command line that runs as written from the repository root; `--help` prints it, docs list it (a test runs it). */
+  example: string;
   register: (parent: Command, ctx: CliContext) => void;
 }
 

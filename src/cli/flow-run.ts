@@ -17,6 +17,7 @@ const command: CommandModule = {
   noun: 'flow',
   nounDescription: 'run the cloud flows locally: the Workflow Definition Language against the emulator and a local Dataverse store',
   verb: 'run',
+  example: "coe-audit flow run 'Subscription' --solution dist/commercial/solution --start-emulator",
   register(parent, ctx) {
     parent
       .command('run')
@@ -28,7 +29,7 @@ const command: CommandModule = {
       .option('--emulator <managementUrl>', 'send the flow\'s HTTP calls to a running emulator (coe-audit emulator start)')
       .option('--start-emulator', 'start the emulator in-process on the run\'s virtual clock, with its tenant, client and apps in the store')
       .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')
-      .addOption(outputOption('text'))
+      .addOption(outputOption())
       .action(async (flow: string, opts: Options) => {
         const report = await runFlowRequest({
           flow,

@@ -16,6 +16,7 @@ interface Options {
 const command: CommandModule = {
   noun: 'flow',
   verb: 'simulate',
+  example: 'coe-audit flow simulate --events 200 --hours 6 --faults throttle=0.05',
   register(parent, ctx) {
     parent
       .command('simulate')
@@ -27,7 +28,7 @@ const command: CommandModule = {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a non-negative integer.');
         return Number(v);
       }, 1)
-      .addOption(outputOption('text'))
+      .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (opts: Options) => {
         const s = await simulateFlows({
           events: opts.events,

@@ -1,8 +1,10 @@
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { CliContext, CliIO } from './context.js';
 import type { CommandEntry, CommandModule } from './command-module.js';
 import { COMMANDS } from './commands.js';
+import { commandDocsPath, DOCS_BASE_URL } from './docs-url.js';
+import { CoeCommand } from './options.js';
 import { VERSION } from './version.js';
 
 /**
@@ -21,7 +23,9 @@ export async function loadCommands(argv: readonly string[], entries: readonly Co
 
 /** Builds the commander tree from command modules. Exposed so the docs test can walk every command and option. */
 export function createProgram(ctx: CliContext, modules: readonly CommandModule[]): Command {
-  const program = new Command('coe-audit')
+  const program = new CoeCommand('coe-audit');
+  program.warn = (line) => ctx.info(line);
+  program
     .description('Build, validate, pack and test the CoE audit-log connector, flows and solution for every Microsoft cloud.')
     .version(VERSION, '--version', 'print the version and exit')
     .option('--debug', 'print stack traces and redacted HTTP traces on stderr')
@@ -31,7 +35,7 @@ export function createProgram(ctx: CliContext, modules: readonly CommandModule[]
     .exitOverride();
   const groups = new Map<string, Command>();
   for (const mod of modules) {
-    let parent = program;
+    let parent: Command = program;
     if (mod.noun) {
       let group = groups.get(mod.noun);
       if (!group) {
@@ -41,6 +45,8 @@ export function createProgram(ctx: CliContext, modules: readonly CommandModule[]
       parent = group;
     }
     mod.register(parent, ctx);
+    const leaf = parent.commands.find((c) => c.name() === mod.verb);
+    leaf?.addHelpText('after', `\nExample:\n  ${mod.example}\n\nDocs: ${DOCS_BASE_URL}/${commandDocsPath(mod.noun, mod.verb)}\n`);
   }
   return program;
 }

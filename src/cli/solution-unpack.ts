@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import { unpackToFolder } from '../solution/index.js';
 import type { CommandModule } from './command-module.js';
-import { pacStyleCommand } from './pac-options.js';
 
 const command: CommandModule = {
   noun: 'solution',
   nounDescription: 'pack, unpack and validate Dataverse solutions (the pac solution layout)',
   verb: 'unpack',
+  example: 'coe-audit solution unpack --zipfile CoEAuditLogs.zip --folder CoEAuditLogs-src',
   register(parent, ctx) {
-    pacStyleCommand(parent, 'unpack')
+    parent
+      .command('unpack')
       .description('unpack a solution zip into the pac solution unpack layout, refusing unsafe zips')
       .requiredOption('-z, --zipfile <zip>', 'the solution zip to read')
       .requiredOption('-f, --folder <dst>', 'a new or empty folder to write the source into')

@@ -9,7 +9,7 @@ const entry = (noun: string, verb: string): CommandEntry => ({
   verb,
   load: async () => {
     loaded.push(`${noun} ${verb}`.trim());
-    return { default: { noun, verb, register: () => {} } as CommandModule };
+    return { default: { noun, verb, example: '', register: () => {} } as CommandModule };
   },
 });
 const TABLE = [entry('', 'build'), entry('csv', 'inspect'), entry('csv', 'split'), entry('solution', 'pack')];

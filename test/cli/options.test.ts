@@ -1,24 +1,16 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command} from 'commander';
 import { Option } from 'commander';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveWindow } from '../../src/api/index.js';
 import { parseContentType } from '../../src/cli/api-options.js';
 import { CoeCommand, CoeOption, flagKey, listOption, normaliseArgs } from '../../src/cli/options.js';
 import { runCliInProcess } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** The one option parser (src/cli/options.ts): lists, repetition, aliases, spellings, time windows. */
-const made: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'coe-audit-options-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = () => makeTempDir('options');
 
 function parse(build: (c: Command) => Command, argv: string[]): { opts: Record<string, unknown>; warnings: string[] } {
   const warnings: string[] = [];

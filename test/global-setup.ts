@@ -20,6 +20,8 @@ export default function setup(): () => void {
       else process.env[k] = v;
     }
     if (left.length > 0) {
+      // Thrown errors of a teardown are printed but do not change vitest's exit status: set it too.
+      process.exitCode = 1;
       throw new Error(`the tests left ${left.length} entries in the temporary directory (each test must remove what it creates, with test/helpers/temp-dir.ts): ${left.sort().join(', ')}`);
     }
   };

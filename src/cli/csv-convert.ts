@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { convertCsv, DEFAULT_MAX_RECORD_BYTES, type ConvertTarget } from '../csv/index.js';
 import type { CommandModule } from './command-module.js';
 import { choice, operationOption, outputFileOption, positiveInt } from './options.js';
+import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
@@ -30,6 +31,7 @@ const command: CommandModule = {
               operations: opts.operation ?? [],
               dedupe: opts.dedupe === true,
               maxRecordBytes: opts.maxRecordBytes,
+              onProgress: byteProgress(ctx, file),
               ...(opts.outputFile !== undefined ? { out: opts.outputFile } : {}),
             },
             (t) => ctx.stdout(t),

@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { DEFAULT_MAX_RECORD_BYTES, inspectCsv, type InspectResult } from '../csv/index.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
+import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
@@ -16,7 +17,7 @@ const command: CommandModule = {
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
       .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (file: string, opts: { maxRecordBytes: number; output: 'json' | 'text' }) => {
-        const result = await inspectCsv({ file, maxRecordBytes: opts.maxRecordBytes });
+        const result = await inspectCsv({ file, maxRecordBytes: opts.maxRecordBytes, onProgress: byteProgress(ctx, file) });
         ctx.stdout(opts.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : text(result));
         if (result.malformedRecords > 0) ctx.exitCode = 1;
       });

@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { DEFAULT_MAX_RECORD_BYTES, splitCsv, type SplitResult } from '../csv/index.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
+import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
@@ -23,6 +24,7 @@ const command: CommandModule = {
           file,
           rows: opts.rows,
           maxRecordBytes: opts.maxRecordBytes,
+          onProgress: byteProgress(ctx, file),
           ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
           ...(opts.outputDirectory !== undefined ? { outputDirectory: opts.outputDirectory } : {}),
         });

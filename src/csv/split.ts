@@ -1,3 +1,4 @@
+import type { CsvProgress } from './reader.js';
 /**
  * `csv split`: cuts an export into parts of at most N records (and M bytes), each starting with the source's
  * header line exactly as it is in the source (BOM included when the source has one, so Excel still reads every
@@ -22,6 +23,8 @@ export interface SplitOptions {
   /** Where the parts go; default: the source's folder. */
   outputDirectory?: string;
   maxRecordBytes?: number;
+  /** Progress after each chunk read (bytes so far, file size). */
+  onProgress?: CsvProgress;
 }
 
 export interface SplitPart {
@@ -97,6 +100,7 @@ export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
 
   try {
     const scan = await scanPurviewFile(file, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, {
+      ...(options.onProgress ? { progress: options.onProgress } : {}),
       header: (h) => {
         header = h;
       },

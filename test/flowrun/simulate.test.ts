@@ -100,4 +100,10 @@ describe('flow run --start-emulator with the generated flows', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/either --emulator <managementUrl> or --start-emulator/);
   });
+
+  it('flow simulate ends its text output with the verdict', async () => {
+    const r = await runCliInProcess(['flow', 'simulate', '--events', '40', '--hours', '1', '--seed', '3', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('PASS: every run succeeded and every launch was written once');
+  });
 });

@@ -5,7 +5,6 @@ import { csvTable, textTable } from './table.js';
 
 const command: CommandModule = {
   noun: 'cloud',
-  nounDescription: 'the Microsoft clouds coe-audit builds for',
   verb: 'list',
   example: 'coe-audit cloud list --output csv',
   register(parent, ctx) {

@@ -5,7 +5,6 @@ import { cloudsOption } from './options.js';
 
 const command: CommandModule = {
   noun: 'connector',
-  nounDescription: 'the Office 365 Management Activity API custom connector',
   verb: 'build',
   example: 'coe-audit connector build --cloud gcc --output-directory dist/connector',
   register(parent, ctx) {

@@ -5,7 +5,6 @@ import type { Format, Severity } from '../diagnostics/index.js';
 
 const command: CommandModule = {
   noun: 'connector',
-  nounDescription: 'the Office 365 Management Activity API custom connector',
   verb: 'validate',
   example: 'coe-audit connector validate dist/commercial/connector --output json',
   register(parent, ctx) {

@@ -15,7 +15,6 @@ interface PullCommandOptions extends ApiCommandOptions {
 
 const command: CommandModule = {
   noun: 'content',
-  nounDescription: 'audit content of the Office 365 Management Activity API',
   verb: 'pull',
   example: 'coe-audit content pull --content-type General --operation LaunchPowerApp --output-file launches.ndjson',
   register(parent, ctx) {

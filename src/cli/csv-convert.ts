@@ -6,7 +6,6 @@ import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
-  nounDescription: 'streaming tools for Microsoft Purview audit-log CSV exports',
   verb: 'convert',
   example: 'coe-audit csv convert examples/purview-export.csv --to ndjson --operation LaunchPowerApp',
   register(parent, ctx) {

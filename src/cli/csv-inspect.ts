@@ -6,7 +6,6 @@ import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
-  nounDescription: 'streaming tools for Microsoft Purview audit-log CSV exports',
   verb: 'inspect',
   example: 'coe-audit csv inspect examples/purview-export.csv --output json',
   register(parent, ctx) {

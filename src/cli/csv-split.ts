@@ -6,7 +6,6 @@ import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
-  nounDescription: 'streaming tools for Microsoft Purview audit-log CSV exports',
   verb: 'split',
   example: 'coe-audit csv split examples/purview-export.csv --rows 2 --output-directory parts',
   register(parent, ctx) {

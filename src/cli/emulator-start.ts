@@ -16,7 +16,6 @@ interface EmulatorStartOptions {
 
 const command: CommandModule = {
   noun: 'emulator',
-  nounDescription: 'the local Office 365 Management Activity API emulator',
   verb: 'start',
   example: 'coe-audit emulator start --port 0 --events-per-hour 20 --days 1',
   register(parent, ctx) {

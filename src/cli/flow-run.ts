@@ -17,9 +17,8 @@ interface Options {
 
 const command: CommandModule = {
   noun: 'flow',
-  nounDescription: 'run the cloud flows locally: the Workflow Definition Language against the emulator and a local Dataverse store',
   verb: 'run',
-  example: "coe-audit flow run 'Subscription' --solution dist/commercial/solution --start-emulator",
+  example: `coe-audit flow run 'Subscription' --solution dist/commercial/solution --start-emulator --input '{"text":"start"}'`,
   register(parent, ctx) {
     parent
       .command('run')

@@ -7,7 +7,6 @@ import { isoTimestamp } from './timestamp-option.js';
 
 const command: CommandModule = {
   noun: 'solution',
-  nounDescription: 'pack, unpack and validate Dataverse solutions (the pac solution layout)',
   verb: 'pack',
   example: 'coe-audit solution pack --folder dist/commercial/solution --zipfile CoEAuditLogs.zip --packagetype Unmanaged',
   register(parent, ctx) {

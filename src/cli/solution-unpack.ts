@@ -4,9 +4,8 @@ import type { CommandModule } from './command-module.js';
 
 const command: CommandModule = {
   noun: 'solution',
-  nounDescription: 'pack, unpack and validate Dataverse solutions (the pac solution layout)',
   verb: 'unpack',
-  example: 'coe-audit solution unpack --zipfile CoEAuditLogs.zip --folder CoEAuditLogs-src',
+  example: 'coe-audit solution unpack --zipfile dist/commercial/CoEAuditLogs_commercial.zip --folder CoEAuditLogs-src',
   register(parent, ctx) {
     parent
       .command('unpack')

@@ -7,7 +7,6 @@ import { reportFindings } from './report-findings.js';
 
 const command: CommandModule = {
   noun: 'solution',
-  nounDescription: 'pack, unpack and validate Dataverse solutions (the pac solution layout)',
   verb: 'validate',
   example: 'coe-audit solution validate --zipfile dist/commercial/CoEAuditLogs_commercial.zip --output json',
   register(parent, ctx) {

@@ -4,7 +4,6 @@ import { csvTable } from './table.js';
 
 const command: CommandModule = {
   noun: 'subscription',
-  nounDescription: 'Office 365 Management Activity API subscriptions',
   verb: 'list',
   example: 'coe-audit subscription list --output json',
   register(parent, ctx) {

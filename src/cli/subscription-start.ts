@@ -3,7 +3,6 @@ import type { CommandModule } from './command-module.js';
 
 const command: CommandModule = {
   noun: 'subscription',
-  nounDescription: 'Office 365 Management Activity API subscriptions',
   verb: 'start',
   example: 'coe-audit subscription start --content-type General,SharePoint',
   register(parent, ctx) {

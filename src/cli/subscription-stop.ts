@@ -3,7 +3,6 @@ import type { CommandModule } from './command-module.js';
 
 const command: CommandModule = {
   noun: 'subscription',
-  nounDescription: 'Office 365 Management Activity API subscriptions',
   verb: 'stop',
   example: 'coe-audit subscription stop --content-type Audit.General',
   register(parent, ctx) {

@@ -3,7 +3,6 @@ import { InvalidArgumentError, Option } from 'commander';
 import { PACKAGE_TYPES, unpackToFolder, type PackageTypeChoice } from '../solution/index.js';
 import type { CommandModule } from './command-module.js';
 import { choice } from './options.js';
-import { pacStyleCommand } from './pac-options.js';
 
 /** pac's switches take an optional explicit value (`--clobber`, `--clobber true`, `--allowWrite false`). */
 function pacSwitch(value: string): boolean {
@@ -15,10 +14,11 @@ function pacSwitch(value: string): boolean {
 
 const command: CommandModule = {
   noun: 'solution',
-  nounDescription: 'pack, unpack and validate Dataverse solutions (the pac solution layout)',
   verb: 'unpack',
+  example: 'coe-audit solution unpack --zipfile dist/commercial/CoEAuditLogs_commercial.zip --folder CoEAuditLogs-src',
   register(parent, ctx) {
-    pacStyleCommand(parent, 'unpack')
+    parent
+      .command('unpack')
       .description('unpack a solution zip into the pac solution unpack layout, refusing unsafe zips')
       .requiredOption('-z, --zipfile <zip>', 'the solution zip to read (Both also reads <name>_managed.zip)')
       .requiredOption('-f, --folder <dst>', 'the folder to write the source into')

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
 import { readUserFile, writeFileAtomic, writeTreeAtomic } from '../io/index.js';
 import { managedZipPath, packSolution, type PackageType } from './pack.js';
 import { locatePac, pacPackArgs, runPac, type PacLocator, type Spawner } from './pac.js';
@@ -185,7 +185,7 @@ export function readSolutionInput(path: string): SourceTree {
   try {
     isFolder = statSync(path).isDirectory();
   } catch (e) {
-    throw new UsageError([{ file: path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    throw fileSystemError(path, e);
   }
   if (isFolder) return readSourceTree(path);
   const zip = readUserFile(path, MAX_ZIP_FILE_BYTES);

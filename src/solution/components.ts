@@ -56,6 +56,8 @@ const RELATIONSHIPS_LIST = 'Other/Relationships.xml';
 const RELATIONSHIP_FILE = /^Other\/Relationships\/[^/]+\.xml$/i;
 /** pac's `--processCanvasApps` source of an .msapp; the .msapp beside it is what goes into the zip. */
 const CANVAS_SOURCE = /^CanvasApps\/src\//i;
+/** A source folder pack never reads: pac's `--processCanvasApps` output (the .msapp beside it is packed). */
+export const isUnpackedCanvasSource = (rel: string): boolean => /^CanvasApps\/src$/i.test(rel);
 /** Child order of a packed <Entity>. */
 const ENTITY_ORDER = ['Name', 'EntityInfo', 'FormXml', 'SavedQueries', 'RibbonDiffXml'];
 

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { dirname, join } from 'node:path';
 import { fileSystemError, UsageError } from '../errors.js';
 import { readUserFile, writeFileAtomic, writeTreeAtomic } from '../io/index.js';
+import { isUnpackedCanvasSource } from './components.js';
 import { managedZipPath, packSolution, type PackageType } from './pack.js';
 import { locatePac, pacPackArgs, runPac, type PacLocator, type Spawner } from './pac.js';
 import { readSourceTree, type SourceTree } from './source-tree.js';
@@ -45,7 +46,7 @@ export async function packFolder(o: PackFolderOptions): Promise<PackFolderResult
     await runPac(pacPath, pacPackArgs(o), { cwd: o.pac.cwd, env: o.pac.locator.env, spawn: o.pac.spawn, onOutput: o.pac.onOutput });
     return { packer: 'pac', pacPath, written };
   }
-  const tree = readSourceTree(o.folder);
+  const tree = readSourceTree(o.folder, { skipFolder: isUnpackedCanvasSource });
   const types: PackageType[] = o.packageType === 'Both' ? ['Unmanaged', 'Managed'] : [o.packageType];
   // Every zip is built before the first is written: a bad source leaves nothing behind.
   const zips = types.map((packageType) => packSolution(tree, { packageType, timestamp: o.timestamp, origin: o.folder }));

@@ -11,8 +11,11 @@ const MAX_SOURCE_FILES = 20_000;
 /** Deeper than any real layout; stops a symbolic-link loop. */
 const MAX_DEPTH = 32;
 
-/** Reads a solution source folder into memory. A missing or unreadable folder is a UsageError naming it. */
-export function readSourceTree(folder: string): SourceTree {
+/**
+ * Reads a solution source folder into memory. A missing or unreadable folder is a UsageError naming it.
+ * `skipFolder` leaves out folders (relative POSIX paths) that the caller does not need, unread.
+ */
+export function readSourceTree(folder: string, options: { skipFolder?: (rel: string) => boolean } = {}): SourceTree {
   try {
     if (!statSync(folder).isDirectory()) throw new UsageError([{ file: folder, message: 'is not a folder; give the folder that holds Other/Solution.xml' }]);
   } catch (e) {
@@ -36,7 +39,9 @@ export function readSourceTree(folder: string): SourceTree {
       } catch (e) {
         throw fileSystemError(abs, e);
       }
-      if (st.isDirectory()) walk(abs, relPath, depth + 1);
+      if (st.isDirectory()) {
+        if (!options.skipFolder?.(relPath)) walk(abs, relPath, depth + 1);
+      }
       else if (st.isFile()) {
         if (tree.size >= MAX_SOURCE_FILES) throw new UsageError([{ file: folder, message: `holds more than ${MAX_SOURCE_FILES} files` }]);
         tree.set(relPath, new Uint8Array(readUserFile(abs, MAX_SOURCE_FILE_BYTES)));

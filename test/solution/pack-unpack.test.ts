@@ -1,8 +1,8 @@
-import { symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { managedZipPath, packSolution, readSourceTree, readZip, unpackSolution, writeZip, type SourceTree } from '../../src/solution/index.js';
+import { managedZipPath, packFolder, packSolution, readSourceTree, readZip, unpackSolution, writeZip, type SourceTree } from '../../src/solution/index.js';
 import { buildTree, FIXTURES } from './fixtures.js';
 import { bytes, text, tmp, writeTree } from './helpers.js';
 
@@ -247,5 +247,17 @@ describe('readSourceTree', () => {
     expect([...readSourceTree(root).keys()].sort()).toEqual([...buildTree(FIXTURES['flow-only']!).keys()].sort());
     symlinkSync(root, join(root, 'Workflows', 'loop'));
     expect(usageError(() => readSourceTree(root)).message).toMatch(/nested more than 32 folders deep/);
+  });
+
+  it('pack from a folder does not read CanvasApps/src/ (pac --processCanvasApps output): a loop there is not even seen', async () => {
+    const root = writeTree(join(tmp(), 'src'), buildTree(FIXTURES['flow-only']!));
+    mkdirSync(join(root, 'CanvasApps', 'src', 'app'), { recursive: true });
+    symlinkSync(root, join(root, 'CanvasApps', 'src', 'app', 'loop'));
+    expect([...readSourceTree(root, { skipFolder: (rel) => rel === 'CanvasApps/src' }).keys()].some((k) => k.startsWith('CanvasApps/'))).toBe(false);
+    const zipfile = join(tmp(), 'out.zip');
+    const pac = { locator: { env: {} }, spawn: () => Promise.reject(new Error('no pac')), cwd: root, onOutput: () => {} };
+    const result = await packFolder({ folder: root, zipfile, packageType: 'Unmanaged', packer: 'native', pac });
+    expect(result.written).toEqual([zipfile]);
+    expect(readZip(new Uint8Array(readFileSync(zipfile)), 'z').map((e) => e.name)).toEqual(names(pack(buildTree(FIXTURES['flow-only']!))));
   });
 });

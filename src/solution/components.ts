@@ -1,4 +1,5 @@
 import type { UsageError } from '../errors.js';
+import type { PackageType } from './pack.js';
 import { compareEnumerationOrder, compareNames, type SourceTree } from './source-tree.js';
 import { attr, childElements, firstChild, textOf, type XDocument, type XElement } from './xml.js';
 import { unsafeName } from './zip.js';
@@ -11,8 +12,6 @@ import { unsafeName } from './zip.js';
  * (`.data.xml`). Workflows and connectors are merged in pack.ts. Rules observed on the pac zips of
  * ../shared/anchors/pac-corpus (docs/solution-format.md).
  */
-
-export type Variant = 'Unmanaged' | 'Managed';
 
 /** One element per file: the file's root is the element that goes into `section`. */
 interface FileKind {
@@ -82,7 +81,8 @@ export function componentRole(rel: string): 'merged' | 'skipped' | undefined {
 
 export interface MergeContext {
   tree: SourceTree;
-  variant: Variant;
+  /** Managed takes each `_managed.xml` twin in place of its file. */
+  variant: PackageType;
   parse: (rel: string) => XDocument;
   fail: (rel: string, el: XElement | undefined, message: string) => UsageError;
 }

@@ -51,6 +51,8 @@ export interface HttpResponse {
   status: number;
   /** Lower-case header names. */
   headers: Record<string, string>;
+  /** The same headers with their names as the server sent them (repeated headers joined with ', '). */
+  rawHeaders: Record<string, string>;
   body: string;
   /** Attempts it took. */
   attempts: number;
@@ -122,7 +124,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (const f of w) f();
   }
 
-  function once(req: HttpRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  function once(req: HttpRequest): Promise<{ status: number; headers: Record<string, string>; rawHeaders: Record<string, string>; body: string }> {
     const u = new URL(req.url);
     const isHttps = u.protocol === 'https:';
     const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
@@ -144,7 +146,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             if (!res.complete) return reject(new Error('connection closed mid-response'));
             const h: Record<string, string> = {};
             for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-            resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
+            const raw: Record<string, string> = {};
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+              const k = res.rawHeaders[i]!;
+              raw[k] = raw[k] === undefined ? res.rawHeaders[i + 1]! : `${raw[k]}, ${res.rawHeaders[i + 1]!}`;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: h, rawHeaders: raw, body: Buffer.concat(chunks).toString('utf8') });
           });
         },
       );
@@ -161,7 +168,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       stats.requests++;
       const t0 = clock.now();
       log(`→ ${req.method} ${req.url}${traceHeaders(req.headers)}${req.body ? ` body: ${redactText(req.body)}` : ''}`);
-      let res: { status: number; headers: Record<string, string>; body: string } | undefined;
+      let res: { status: number; headers: Record<string, string>; rawHeaders: Record<string, string>; body: string } | undefined;
       let failure: Error | undefined;
       try {
         res = await once(req);

@@ -39,7 +39,7 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
     try {
       const res = await o.client.request({ method, url: rewritten, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), retry: false, budget: false });
       if (res.status === 408 || res.status === 429 || res.status >= 500 || (res.status === 403 && res.body.includes('"AF429"'))) o.counters.retryable++;
-      return { status: res.status, headers: res.headers, body: res.body };
+      return { status: res.status, headers: res.rawHeaders, body: res.body };
     } catch (e) {
       o.counters.retryable++;
       throw e;

@@ -7,3 +7,5 @@ export type { HttpCounters, LocalEmulator } from './emulator-http.js';
 export { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 export { defaultFlows, SIMULATION_END, simulateFlows } from './simulate.js';
 export type { SimulateRequest, SimulationSummary } from './simulate.js';
+export { runFlowChain } from './chain.js';
+export type { ChainFlow, ChainRequest, ChainResult, ChainRun } from './chain.js';

@@ -129,6 +129,8 @@ export interface EmulatorReport {
     byMethod: Record<string, number>;
     /** AF429 answers from the quota buckets (not from the throttle fault). */
     quotaRejections: number;
+    /** API requests whose time on the emulator clock was earlier than the request before (a client out of time order). */
+    outOfOrder: number;
     /** Per PublisherIdentifier: requests and the most seen within any 60 s of the emulator clock. */
     byPublisher: Record<string, { total: number; maxPerMinute: number }>;
   };
@@ -240,10 +242,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dupReported = new Set<string>();
   const stats: EmulatorReport = {
     faults,
-    requests: { total: 0, byMethod: {}, quotaRejections: 0, byPublisher: {} },
+    requests: { total: 0, byMethod: {}, quotaRejections: 0, outOfOrder: 0, byPublisher: {} },
     tokens: { issued: 0, refused: 0 },
   };
   const buckets = new Map<string, { tokens: number; at: number }>();
+  let lastRequestAt = -Infinity;
   const windows = new Map<string, { times: number[]; head: number }>();
 
   // Outbound calls (webhook validation and notifications) go through the one HTTP module, without its retries.
@@ -376,6 +379,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // Quota: a token bucket per PublisherIdentifier; requests without one share the zero-GUID bucket (§8 item 20).
     const publisher = (query.get('publisheridentifier') || ZERO_GUID).toLowerCase();
     const t = now();
+    if (t < lastRequestAt) stats.requests.outOfOrder++;
+    lastRequestAt = t;
     stats.requests.total++;
     stats.requests.byMethod[route.name] = (stats.requests.byMethod[route.name] ?? 0) + 1;
     const pub = (stats.requests.byPublisher[publisher] ??= { total: 0, maxPerMinute: 0 });

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { RuntimeError } from '../errors.js';
 import { systemClock, type Clock } from './clock.js';
@@ -31,6 +32,11 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Extra CA certificates (PEM) to trust besides the system's, e.g. the emulator's CA. */
   ca?: string;
+  /**
+   * Name resolution for this client's connections only (Node's `lookup` signature), e.g. to send a fixed Microsoft
+   * host name to a local emulator inside one process; default the system resolver.
+   */
+  lookup?: LookupFunction;
   maxSockets?: number;
   /** Seed of the jitter RNG (default 1). */
   seed?: number;
@@ -84,8 +90,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const rnd = seededRandom(options.seed ?? 1);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxSockets = options.maxSockets ?? 16;
-  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
-  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
+  const lookup = options.lookup ? { lookup: options.lookup } : {};
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets, ...lookup });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, ...lookup, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
   const stats: HttpStats = { requests: 0, retries: 0, budgetWaitMs: 0 };
 
   // Request budget: a send is allowed when fewer than `budget` requests are in flight or ended within the last

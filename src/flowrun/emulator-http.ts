@@ -23,6 +23,7 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
   for (const c of CLOUDS) {
     map.set(new URL(c.managementAudience).origin, management);
     map.set(new URL(c.authorityUrl).origin, authority);
+    for (const a of c.authorityAliases) map.set(new URL(a).origin, authority);
   }
   return async (req) => {
     const method = req.method.toUpperCase();

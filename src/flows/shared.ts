@@ -203,9 +203,14 @@ export function retryable(action: string): string {
  * One Management API call with bounded retries: an Until loop (at most LIMITS.attempts attempts) around the
  * Http action, waiting LIMITS.backoffSeconds between attempts when the answer is retryable. The Http action
  * itself has retryPolicy none, so the platform adds no hidden retries; it carries the secret, so its inputs
- * are secureData. After the loop, `status(name)` is the final answer's status.
+ * are secureData. After the loop, `status(name)` is the final answer's status. `authentication` replaces the
+ * Management API's OAuth block (Graph calls authenticate for the Graph URL).
  */
-export function retryingHttp(ctx: FlowContext, name: string, request: { method: 'GET' | 'POST'; uri: string; headers?: JsonObject }): Step {
+export function retryingHttp(
+  ctx: FlowContext,
+  name: string,
+  request: { method: 'GET' | 'POST'; uri: string; headers?: JsonObject; body?: JsonObject; authentication?: JsonObject },
+): Step {
   const loop = `Retry_${name}`;
   const table = `createArray(${LIMITS.backoffSeconds.join(', ')})`;
   const http: Action = {
@@ -214,7 +219,8 @@ export function retryingHttp(ctx: FlowContext, name: string, request: { method: 
       method: request.method,
       uri: request.uri,
       ...(request.headers ? { headers: request.headers } : {}),
-      authentication: oauth(ctx),
+      ...(request.body ? { body: request.body } : {}),
+      authentication: request.authentication ?? oauth(ctx),
       retryPolicy: { type: 'none' },
     },
     ...secureData(['inputs']),

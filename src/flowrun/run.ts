@@ -132,5 +132,9 @@ export function formatRunText(r: RunResult): string {
   if (r.error) lines.push(`error: ${r.error.code}: ${r.error.message}`);
   if (r.response) lines.push(`response: ${r.response.statusCode} ${JSON.stringify(r.response.body)}`);
   lines.push(`actions ${r.stats.actions}, http calls ${r.stats.httpCalls} (token requests ${r.stats.tokenRequests}), retries ${r.stats.retries}, dataverse calls ${r.stats.dataverseCalls}`);
+  lines.push(
+    `cost: power platform requests ${r.stats.powerPlatformRequests}, dataverse operations ${r.stats.dataverseOperations}, http calls ${r.stats.httpCalls}, ` +
+      `bytes downloaded ${r.stats.bytesDownloaded}, virtual duration ${(r.durationMs / 1000).toFixed(1)}s`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -58,6 +58,8 @@ export const EV = {
   minutesToLookBack: 'admin_AuditLogsMinutestoLookBack',
   endTimeMinutesAgo: 'admin_AuditLogsEndTimeMinutesAgo',
   powerAutomate: 'admin_PowerAutomateEnvironmentVariable',
+  watermark: 'admin_AuditLogsSyncWatermark',
+  rowByRow: 'admin_AuditLogsWriteRowByRow',
 } as const;
 
 /** Sync settings that are deliberately constants of the generated flow (documented in docs/flows.md). */
@@ -74,6 +76,12 @@ export const LIMITS = {
   backoffSeconds: [15, 30, 60, 120],
   /** Rows of a CSV file parsed at once. */
   csvRowConcurrency: 20,
+  /** Windows of at most 24 hours (the API's longest) the Sync flow reads per run when it catches up. */
+  maxSlicesPerRun: 3,
+  /** Targets per bulk request (UpsertMultiple, UpdateMultiple): the top of the range Microsoft recommends. */
+  batchSize: 1000,
+  /** Rows written at once by the row-by-row fallback. */
+  rowConcurrency: 20,
 } as const;
 
 export const APP_ID_PROPERTY = 'powerplatform.analytics.resource.power_app.id';
@@ -257,7 +265,7 @@ export function explainFailure(action: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Secret: Key Vault or plain, chosen by whether the Key Vault variable has a value
 
-function readEnvironmentVariable(prefix: string, schemaName: string, secure: boolean): Step[] {
+function readEnvironmentVariable(prefix: string, schemaName: string, secure: boolean, withValueId = false): Step[] {
   const definition = `Get_${prefix}_definition`;
   return [
     [
@@ -274,8 +282,10 @@ function readEnvironmentVariable(prefix: string, schemaName: string, secure: boo
         'ListRecords',
         {
           entityName: 'environmentvariablevalues',
-          $select: 'value',
-          $filter: `_environmentvariabledefinitionid_value eq @{first(body(${lit(definition)})?['value'])?['environmentvariabledefinitionid']}`,
+          $select: withValueId ? 'environmentvariablevalueid,value' : 'value',
+          $filter: withValueId
+            ? `_environmentvariabledefinitionid_value eq @{coalesce(first(body(${lit(definition)})?['value'])?['environmentvariabledefinitionid'], '00000000-0000-0000-0000-000000000000')}`
+            : `_environmentvariabledefinitionid_value eq @{first(body(${lit(definition)})?['value'])?['environmentvariabledefinitionid']}`,
           $top: 1,
         },
         secure ? { secure: ['outputs'] } : {},
@@ -335,6 +345,93 @@ export function whenSecret(actions: Actions): Step {
           appendToArray(
             'failures',
             'no client secret: set Audit Logs - Client Azure Secret (a Key Vault reference, recommended) or Audit Logs - Client Secret (plain text, not recommended)',
+          ),
+        ],
+      ]),
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Watermark: the end of the last content window read completely, kept in an environment variable value
+
+/** `Get_Watermark_definition` and `Get_Watermark_value`: the watermark variable and its current value row. */
+export function watermarkReadSteps(): Step[] {
+  return readEnvironmentVariable('Watermark', EV.watermark, false, true);
+}
+
+/** The stored watermark (`yyyy-MM-ddTHH:mm:ssZ`), or '' when the flow never completed a window. */
+export function watermarkValue(): string {
+  return currentValue('Watermark');
+}
+
+/**
+ * Writes `value` (an expression) as the watermark: updates the variable's value row, or creates it the first
+ * time (the solution ships the definition without a value, so an upgrade never resets it).
+ */
+export function watermarkAdvanceStep(name: string, value: string): Step {
+  const valueId = "first(body('Get_Watermark_value')?['value'])?['environmentvariablevalueid']";
+  const definitionId = "first(body('Get_Watermark_definition')?['value'])?['environmentvariabledefinitionid']";
+  return [
+    name,
+    ifAction(
+      expr(`empty(${valueId})`),
+      sequence([
+        [
+          `${name}_create_value`,
+          dataverse('CreateRecord', {
+            entityName: 'environmentvariablevalues',
+            'item/schemaname': EV.watermark,
+            'item/value': value,
+            'item/EnvironmentVariableDefinitionId@odata.bind': `environmentvariabledefinitions(@{${definitionId}})`,
+          }),
+        ],
+      ]),
+      sequence([[`${name}_update_value`, dataverse('UpdateRecord', { entityName: 'environmentvariablevalues', recordId: `@{${valueId}}`, 'item/value': value })]]),
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Batched Dataverse writes: one bulk request per LIMITS.batchSize rows, or one request per row as a fallback
+
+export interface BatchedWrite {
+  /** Entity set, e.g. admin_auditlogs. */
+  entitySet: string;
+  /** UpsertMultiple creates or updates by primary key; UpdateMultiple only updates existing rows. */
+  message: 'UpsertMultiple' | 'UpdateMultiple';
+  /** Expression of the targets: records with `@odata.type` and the primary key. */
+  targets: string;
+  /** Columns of a target written by the row-by-row fallback (the primary key is the record id). */
+  columns: readonly string[];
+  primaryKey: string;
+  /** Expression that is true when the row-by-row fallback is chosen (environment variable). */
+  rowByRow: string;
+}
+
+/**
+ * Writes `targets` to Dataverse: the Dataverse connector's "Perform a bound action" with the table's
+ * UpsertMultiple/UpdateMultiple message, in chunks of LIMITS.batchSize (one action per chunk), or, when
+ * `rowByRow` is true, one UpdateRecord (an upsert by id) per target: the leanest per-row write, one action per
+ * row. A failed chunk fails its action (standard tables take a bulk request whole or not at all).
+ */
+export function batchedWriteStep(name: string, w: BatchedWrite): Step {
+  const chunk = `items(${lit(`${name}_chunks`)})`;
+  const row = `items(${lit(`${name}_rows`)})`;
+  const perRow: JsonObject = { entityName: w.entitySet, recordId: `@{${row}?[${lit(w.primaryKey)}]}` };
+  for (const c of w.columns) perRow[`item/${c}`] = expr(`${row}?[${lit(c)}]`);
+  return [
+    name,
+    ifAction(
+      expr(`equals(${w.rowByRow}, true)`),
+      sequence([[`${name}_rows`, foreach(expr(w.targets), sequence([[`${name}_row`, dataverse('UpdateRecord', perRow)]]), LIMITS.rowConcurrency)]]),
+      sequence([
+        [
+          `${name}_chunks`,
+          foreach(
+            expr(`chunk(${w.targets}, ${LIMITS.batchSize})`),
+            sequence([[`${name}_chunk`, dataverse('PerformBoundAction', { entityName: w.entitySet, actionName: `Microsoft.Dynamics.CRM.${w.message}`, 'item/Targets': expr(chunk) })]]),
+            LIMITS.blobConcurrency,
           ),
         ],
       ]),

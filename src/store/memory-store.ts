@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DataverseError, type DataverseStore, type ListRecordsQuery, type WdlObject, type WdlValue } from '../wdl/index.js';
+import { BULK_MAX_TARGETS, DataverseError, type BulkMessage, type DataverseStore, type ListRecordsQuery, type WdlObject, type WdlValue } from '../wdl/index.js';
 import { filterColumns, ODataError, parseFilter, type FilterNode, type Literal } from './odata.js';
 import { ENVVAR_TYPES, TABLES, type ColumnDef, type TableDef } from './tables.js';
 
@@ -124,6 +124,44 @@ export class MemoryStore implements DataverseStore {
     return project(def, row, undefined);
   }
 
+  bulk(entitySet: string, message: BulkMessage, targets: WdlObject[], newId: () => string): string[] {
+    const { def, rows } = this.table(entitySet);
+    if (targets.length === 0) throw new DataverseError(400, `${message}: Targets must contain at least one record.`);
+    if (targets.length > BULK_MAX_TARGETS) {
+      throw new DataverseError(400, `${message}: ${targets.length} targets in one request; the local store takes at most ${BULK_MAX_TARGETS} (split them with chunk()).`);
+    }
+    const type = `Microsoft.Dynamics.CRM.${def.logicalName}`;
+    const planned: { id: string; values: WdlObject; existed: boolean }[] = [];
+    const seen = new Set<string>();
+    targets.forEach((t, i) => {
+      const at = `${message} Targets[${i}]`;
+      if (!isPlain(t)) throw new DataverseError(400, `${at} is not a record.`);
+      if (t['@odata.type'] !== type) throw new DataverseError(400, `${at}: '@odata.type' must be '${type}', not ${JSON.stringify(t['@odata.type'] ?? null)}.`);
+      const given = t[def.primaryKey];
+      if (message !== 'CreateMultiple' && typeof given !== 'string') throw new DataverseError(400, `${at}: ${message} needs the primary key ${def.primaryKey}.`);
+      const id = checkId(def, typeof given === 'string' ? given : newId());
+      if (seen.has(id)) throw new DataverseError(400, `${at}: the record ${id} appears twice in Targets; a bulk request may name a record once.`, '0x80040333');
+      seen.add(id);
+      const existing = rows.get(id);
+      if (message === 'CreateMultiple' && existing) throw new DataverseError(412, `${at}: a record with matching key values already exists.`, '0x80040237');
+      if (message === 'UpdateMultiple' && !existing) throw new DataverseError(404, `${at}: ${def.logicalName} With Id = ${id} Does Not Exist`);
+      const item: WdlObject = {};
+      for (const [k, v] of Object.entries(t)) if (k !== '@odata.type') item[k] = v;
+      try {
+        planned.push({ id, existed: !!existing, values: this.applyItem(def, existing ? structuredClone(existing.values) : { [def.primaryKey]: id }, item) });
+      } catch (e) {
+        if (e instanceof DataverseError) throw new DataverseError(e.status, `${at}: ${e.message}`, e.code);
+        throw e;
+      }
+    });
+    // Standard tables: all or nothing. Every target passed, so all are written.
+    for (const p of planned) {
+      rows.set(p.id, { values: p.values, version: ++this.versionCounter });
+      this.count(entitySet, p.existed ? 'updated' : 'created');
+    }
+    return planned.map((p) => p.id);
+  }
+
   deleteRecord(entitySet: string, id: string): void {
     const { def, rows } = this.table(entitySet);
     const key = checkId(def, id);
@@ -212,6 +250,10 @@ export class MemoryStore implements DataverseStore {
     const row = this.applyItem(def, { [def.primaryKey]: id, ...lookups }, rest);
     rows.set(id, { values: row, version: ++this.versionCounter });
   }
+}
+
+function isPlain(v: WdlValue): v is WdlObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function checkId(def: TableDef, id: string): string {

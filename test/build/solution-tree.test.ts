@@ -19,6 +19,8 @@ describe('solution source', () => {
       admin_AuditLogsMinutestoLookBack: ['Audit Logs - Minutes to Look Back', 'Number', '65'],
       admin_AuditLogsEndTimeMinutesAgo: ['Audit Logs - End Time Minutes Ago', 'Number', '0'],
       admin_PowerAutomateEnvironmentVariable: ['Power Automate Environment Variable', 'String', '{{powerAutomateUrl}}/environments/'],
+      admin_AuditLogsSyncWatermark: ['Audit Logs - Sync Watermark', 'String', undefined],
+      admin_AuditLogsWriteRowByRow: ['Audit Logs - Write Rows One by One', 'Boolean', 'no'],
     });
   });
 

@@ -2,7 +2,7 @@ import { isObject, toWdlString, WdlEvalError, WdlUnsupportedError, type WdlObjec
 import type { Clock, FlowRun, Outcome } from './engine.js';
 import { reasonOf } from './http-action.js';
 import { isRetryable, retrySchedule } from './retry.js';
-import { DataverseError, type DataverseStore } from './types.js';
+import { DataverseError, type BulkMessage, type DataverseStore } from './types.js';
 
 const DATAVERSE_API = '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps';
 const CONNECTOR_INPUT_KEYS = new Set(['host', 'parameters', 'authentication', 'retryPolicy']);
@@ -16,8 +16,12 @@ const OPERATION_PARAMS: Record<string, string[]> = {
   UpdateRecord: ['entityName', 'recordId'],
   DeleteRecord: ['entityName', 'recordId'],
   PerformUnboundAction: ['actionName'],
+  PerformBoundAction: ['entityName', 'actionName'],
 };
-const ITEM_OPERATIONS = new Set(['CreateRecord', 'UpdateRecord', 'PerformUnboundAction']);
+const ITEM_OPERATIONS = new Set(['CreateRecord', 'UpdateRecord', 'PerformUnboundAction', 'PerformBoundAction']);
+const BULK_MESSAGES = new Set<string>(['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple']);
+/** Power Automate's message size limit (docs/flow-runner.md, Limits): 100 MB. */
+export const MESSAGE_SIZE_LIMIT = 104_857_600;
 
 /**
  * OpenApiConnection actions of the Microsoft Dataverse connector against the local store: ListRecords
@@ -57,11 +61,21 @@ export async function runConnectorAction(run: FlowRun, name: string, def: Record
   const inputs: WdlObject = { host, parameters: params };
   const schedule = retrySchedule(isObject(def.inputs) ? (ev(def.inputs.retryPolicy) ?? undefined) : undefined, name);
   let retries = 0;
+  if (operationId === 'PerformBoundAction' || operationId === 'CreateRecord' || operationId === 'UpdateRecord') {
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (size > MESSAGE_SIZE_LIMIT) {
+      throw new WdlEvalError(`the request of ${operationId} is ${size} bytes, over Power Automate's message size limit of ${MESSAGE_SIZE_LIMIT} bytes (100 MB)`);
+    }
+  }
   for (let attempt = 0; ; attempt++) {
     run.stats.dataverseCalls++;
     try {
       const body = perform(run.options.store, operationId, params, item, pageSize, () => run.nextGuid('record'), run);
-      return { status: 'Succeeded', code: 'OK', inputs, outputs: { statusCode: 200, headers: {}, body }, retries };
+      const ops = operationRows(operationId, item, body);
+      run.stats.dataverseOperations += ops;
+      // With a pagination policy the connector reads 5,000-row pages; each page after the first is a request.
+      const extraRequests = rc.paginationPolicy !== undefined ? Math.max(0, ops - 1) : 0;
+      return { status: 'Succeeded', code: 'OK', inputs, outputs: { statusCode: 200, headers: {}, body }, retries, extraRequests };
     } catch (e) {
       if (!(e instanceof DataverseError)) throw e;
       if (isRetryable(e.status) && attempt < schedule.length) {
@@ -80,6 +94,16 @@ export async function runConnectorAction(run: FlowRun, name: string, def: Record
       };
     }
   }
+}
+
+/** Rows the request operated on (docs/flow-runner.md): pages for a read, targets for a bulk message, else one. */
+function operationRows(op: string, item: WdlObject, body: WdlValue): number {
+  if (op === 'ListRecords') {
+    const n = isObject(body) && Array.isArray(body.value) ? body.value.length : 0;
+    return Math.max(1, Math.ceil(n / DEFAULT_PAGE));
+  }
+  if (op === 'PerformBoundAction' && Array.isArray(item.Targets)) return item.Targets.length;
+  return 1;
 }
 
 function str(params: WdlObject, key: string, op: string): string {
@@ -126,6 +150,18 @@ function perform(store: DataverseStore, op: string, params: WdlObject, item: Wdl
     case 'DeleteRecord':
       store.deleteRecord(str(params, 'entityName', op), str(params, 'recordId', op));
       return null;
+    case 'PerformBoundAction': {
+      const action = str(params, 'actionName', op).replace(/^Microsoft\.Dynamics\.CRM\./, '');
+      if (!BULK_MESSAGES.has(action)) throw new WdlUnsupportedError(`the bound action '${action}' (CreateMultiple, UpdateMultiple and UpsertMultiple run locally)`);
+      const keys = Object.keys(item);
+      if (keys.length !== 1 || keys[0] !== 'Targets' || !Array.isArray(item.Targets)) throw new WdlEvalError(`${action} takes exactly 'item/Targets', an array of records`);
+      const targets = item.Targets.map((t, i) => {
+        if (!isObject(t)) throw new WdlEvalError(`${action}: Targets[${i}] must be an object`);
+        return t;
+      });
+      const ids = store.bulk(str(params, 'entityName', op), action as BulkMessage, targets, newId);
+      return { Ids: ids };
+    }
     case 'PerformUnboundAction': {
       const action = str(params, 'actionName', op);
       if (action !== 'RetrieveEnvironmentVariableSecretValue') throw new WdlUnsupportedError(`the unbound action '${action}'`);

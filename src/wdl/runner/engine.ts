@@ -78,6 +78,8 @@ export interface Outcome {
   outputs?: WdlValue;
   error?: { code: string; message: string } | null;
   retries?: number;
+  /** Requests the platform counts beyond the execution and its retries (pagination pages after the first). */
+  extraRequests?: number;
 }
 
 type ActionDef = Record<string, unknown>;
@@ -128,7 +130,7 @@ class FlowRun {
   /** Every action by name, with the name of its container (undefined at top level) and its children. */
   readonly defs = new Map<string, { def: ActionDef; parent: string | undefined; children: string[] }>();
   readonly history: ActionRecord[] = [];
-  readonly stats: RunStats = { actions: 0, httpCalls: 0, tokenRequests: 0, retries: 0, dataverseCalls: 0 };
+  readonly stats: RunStats = { actions: 0, powerPlatformRequests: 0, httpCalls: 0, tokenRequests: 0, retries: 0, dataverseCalls: 0, dataverseOperations: 0, bytesDownloaded: 0 };
   readonly secrets = new Set<string>();
   readonly tokenCache = new Map<string, { token: string; expiresMs: number }>();
   readonly runName: string;
@@ -196,6 +198,8 @@ class FlowRun {
     const clock = new Clock(start);
     this.resolveParameters();
     this.startTrigger(clock);
+    // The trigger's own execution is a request (docs/flow-runner.md, Cost model).
+    this.stats.powerPlatformRequests++;
     const frame: Frame = { clock, loops: [], items: [], path: [] };
     let status: RunStatus;
     let error: RunResult['error'] = null;
@@ -337,6 +341,8 @@ class FlowRun {
       } else if (e instanceof WdlUnsupportedError) {
         throw e.withAction(name);
       } else if (e instanceof TerminateSignal) {
+        // Terminate and every container it ends were executed: each is a request.
+        this.stats.powerPlatformRequests++;
         const now = frame.clock.now();
         this.setState(name, { name, type, status: 'Succeeded', code: null, inputs: null, outputs: null, error: null, startTime, endTime: now });
         throw e;
@@ -358,6 +364,7 @@ class FlowRun {
     };
     this.setState(name, state);
     this.stats.retries += outcome.retries ?? 0;
+    this.stats.powerPlatformRequests += 1 + (outcome.retries ?? 0) + (outcome.extraRequests ?? 0);
     this.record(name, def, frame, outcome, startTime, endTime, true, secured);
     return outcome.status;
   }

@@ -76,6 +76,7 @@ export async function runHttpAction(run: FlowRun, name: string, def: Record<stri
       const req: HttpRequest = { method, url: url.toString(), headers: reqHeaders, atMs: clock.t.ms };
       if (body !== undefined) req.body = body;
       res = await run.options.http(req);
+      run.stats.bytesDownloaded += Buffer.byteLength(res.body);
     } catch (e) {
       if (e instanceof RunAbortedError) throw e;
       transportError = e instanceof Error ? e.message : String(e);
@@ -146,6 +147,7 @@ async function bearerToken(run: FlowRun, name: string, authValue: WdlValue, cloc
   let res: HttpResponse;
   try {
     res = await run.options.http({ method: 'POST', url: tokenUrl, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString(), atMs: clock.t.ms });
+    run.stats.bytesDownloaded += Buffer.byteLength(res.body);
   } catch (e) {
     if (e instanceof RunAbortedError) throw e;
     return { status: 'Failed', code: 'BadRequest', error: { code: 'BadRequest', message: `Http request failed as there is an error getting AD OAuth token: ${e instanceof Error ? e.message : String(e)}` } };

@@ -9,7 +9,7 @@
  * poll limit, the record limit exceeded, a records page that kept failing) is appended to `failures` naming the
  * window and the reason, and `graphWindowLoaded` is false, so the caller does not advance past it.
  */
-import { explainFailure, retryingHttp, status, type FlowContext } from './shared.js';
+import { bodyText, explainFailure, retryingHttp, status, type FlowContext } from './shared.js';
 import { after, compose, expr, ifAction, initVariable, select, sequence, setVariable, until, wait, type Actions, type JsonObject, type Step } from './wdl.js';
 
 export interface GraphQuerySteps {
@@ -26,8 +26,11 @@ export interface GraphQuerySteps {
   onPage: (records: string) => Step[];
 }
 
-/** Poll waits in seconds (then the last one again) and the poll limit: the kit waits 60 s between polls, up to 1 hour. */
-export const GRAPH_LIMITS = { pollWaitsSeconds: [10, 20, 40, 60], polls: 70, pollTimeout: 'PT1H', pageSize: 500, pages: 400 } as const;
+/**
+ * Poll waits in seconds (then the last one again) and the poll limit (the kit waits 60 s between polls, up to
+ * 1 hour); records per page ($top, as the kit) and pages per window; submissions of a query that ends failed.
+ */
+export const GRAPH_LIMITS = { pollWaitsSeconds: [10, 20, 40, 60], polls: 70, pollTimeout: 'PT1H', pageSize: 500, pages: 400, submissions: 3 } as const;
 
 /** Variables the steps use; initialise them at the top level of the flow. */
 export function graphQueryVariables(): Step[] {
@@ -77,7 +80,7 @@ export function graphQuerySteps(ctx: FlowContext, o: GraphQuerySteps): Step[] {
         sequence([
           notLoaded('page_failed', `concat('a records page of the Graph audit log query ', variables('graphQueryId'), ' failed: ', ${explainFailure('Get_audit_log_records')})`),
           ['Stop_reading', setVariable('graphRecordsUrl', '')],
-          ['Window_incomplete', setVariable('graphWindowLoaded', false)],
+          ['Graph_window_incomplete', setVariable('graphWindowLoaded', false)],
         ]),
       ),
     ],
@@ -105,9 +108,33 @@ export function graphQuerySteps(ctx: FlowContext, o: GraphQuerySteps): Step[] {
         timeout: GRAPH_LIMITS.pollTimeout,
       }),
     ],
+  ]);
+
+  // One submission: create the query, then poll it. A query that ends failed or cancelled is submitted again.
+  const submit: Actions = sequence([
+    ['Reset_graph_query_status', setVariable('graphQueryStatus', 'notStarted')],
+    retryingHttp(ctx, 'Create_audit_log_query', { method: 'POST', uri: "@{outputs('Graph_root')}/security/auditLog/queries", body: queryBody(o), ...auth }),
     [
-      'Query_outcome',
-      after(ifAction(
+      'Query_created',
+      ifAction(
+        expr(`equals(${status('Create_audit_log_query')}, 201)`),
+        created,
+        sequence([
+          notLoaded(
+            'create_failed',
+            `concat('creating the Graph audit log query failed: ', if(contains(${bodyText('Create_audit_log_query')}, 'segment ''auditLog'''), 'Graph does not offer the audit log query API in this cloud (GCC High, DoD): set Audit Logs - Use Graph API to no. ', ''), ${explainFailure('Create_audit_log_query')})`,
+          ),
+          ['Creation_failed', setVariable('graphQueryStatus', 'createFailed')],
+        ]),
+      ),
+    ],
+  ]);
+
+  const ended = "or(equals(variables('graphQueryStatus'), 'failed'), equals(variables('graphQueryStatus'), 'cancelled'))";
+  const outcome: Step = [
+    'Query_outcome',
+    after(
+      ifAction(
         expr("equals(variables('graphQueryStatus'), 'succeeded')"),
         sequence([
           ['Last_query_state', compose("@body('Get_audit_log_query')")],
@@ -126,31 +153,38 @@ export function graphQuerySteps(ctx: FlowContext, o: GraphQuerySteps): Step[] {
           ],
         ]),
         sequence([
-          notLoaded(
-            'query_not_succeeded',
-            `if(or(equals(variables('graphQueryStatus'), 'notStarted'), equals(variables('graphQueryStatus'), 'running')), concat('the Graph audit log query ', variables('graphQueryId'), ' did not succeed within 1 hour (last status ', variables('graphQueryStatus'), ')'), concat('the Graph audit log query ', variables('graphQueryId'), ' ended ', variables('graphQueryStatus')))`,
-          ),
+          [
+            'Query_not_succeeded',
+            ifAction(
+              expr("or(equals(variables('graphQueryStatus'), 'notStarted'), equals(variables('graphQueryStatus'), 'running'), equals(variables('graphQueryStatus'), 'failed'), equals(variables('graphQueryStatus'), 'cancelled'))"),
+              sequence([
+                notLoaded(
+                  'query_not_succeeded',
+                  `if(${ended}, concat('the Graph audit log query ended ', variables('graphQueryStatus'), ' ${GRAPH_LIMITS.submissions} times (last ', variables('graphQueryId'), ')'), concat('the Graph audit log query ', variables('graphQueryId'), ' did not succeed within 1 hour (last status ', variables('graphQueryStatus'), ')'))`,
+                ),
+              ]),
+            ),
+          ],
         ]),
-      ), { Wait_for_audit_log_query: ['Succeeded', 'Failed', 'TimedOut'] }),
-    ],
-  ]);
+      ),
+      { Submit_audit_log_query: ['Succeeded', 'Failed', 'TimedOut'] },
+    ),
+  ];
 
-  const body: JsonObject = {
+  return [
+    ['Reset_graph_records_url', setVariable('graphRecordsUrl', '')],
+    ['Reset_graph_window_loaded', setVariable('graphWindowLoaded', false)],
+    ['Graph_root', compose(expr(`concat(${root}, '/${o.version}')`), 'Graph root and version, built from the Graph URL variable (no host is written in this flow).')],
+    ['Submit_audit_log_query', until(`@not(${ended})`, submit, { count: GRAPH_LIMITS.submissions, timeout: 'PT3H' })],
+    outcome,
+  ];
+}
+
+function queryBody(o: GraphQuerySteps): JsonObject {
+  return {
     displayName: `@{concat('coe-audit Sync ', ${o.start}, ' to ', ${o.end})}`,
     filterStartDateTime: `@{${o.start}}`,
     filterEndDateTime: `@{${o.end}}`,
     operationFilters: [...o.operations],
   };
-  return [
-    ['Graph_root', compose(expr(`concat(${root}, '/${o.version}')`), 'Graph root and version, built from the Graph URL variable (no host is written in this flow).')],
-    retryingHttp(ctx, 'Create_audit_log_query', { method: 'POST', uri: "@{outputs('Graph_root')}/security/auditLog/queries", body, ...auth }),
-    [
-      'Query_created',
-      ifAction(
-        expr(`equals(${status('Create_audit_log_query')}, 201)`),
-        created,
-        sequence([notLoaded('create_failed', `concat('creating the Graph audit log query failed: ', ${explainFailure('Create_audit_log_query')})`)]),
-      ),
-    ],
-  ];
 }

@@ -60,6 +60,8 @@ export const EV = {
   powerAutomate: 'admin_PowerAutomateEnvironmentVariable',
   watermark: 'admin_AuditLogsSyncWatermark',
   rowByRow: 'admin_AuditLogsWriteRowByRow',
+  useGraphApi: 'admin_AuditLogsUseGraphAPI',
+  graphUrl: 'admin_GraphURLEnvironmentVariable',
 } as const;
 
 /** Sync settings that are deliberately constants of the generated flow (documented in docs/flows.md). */
@@ -171,13 +173,16 @@ export function dataverse(operationId: string, parameters: JsonObject, options: 
 // ---------------------------------------------------------------------------------------------------------
 // Management Activity API calls
 
-/** The ActiveDirectoryOAuth block: authority, tenant, audience and client id from variables; the chosen secret. */
-export function oauth(ctx: FlowContext): JsonObject {
+/**
+ * The ActiveDirectoryOAuth block: authority, tenant, audience and client id from variables; the chosen secret.
+ * The audience is Audit Logs - Audience (Management API), or for Graph calls the Graph URL variable, as the kit does.
+ */
+export function oauth(ctx: FlowContext, audience: string = EV.audience): JsonObject {
   return {
     type: 'ActiveDirectoryOAuth',
     authority: expr(param(ctx, EV.authority)),
     tenant: expr(param(ctx, EV.tenantId)),
-    audience: expr(param(ctx, EV.audience)),
+    audience: expr(param(ctx, audience)),
     clientId: expr(param(ctx, EV.clientId)),
     secret: "@variables('clientSecret')",
   };

@@ -1,4 +1,3 @@
-import { openGraphSession, openSession, runDoctor, systemClock } from '../api/index.js';
 import { addApiOptions, addGraphOptions, apiFlags, type ApiCommandOptions } from './api-options.js';
 import type { CommandModule } from './command-module.js';
 
@@ -7,14 +6,18 @@ const MARK = { pass: 'ok  ', fail: 'FAIL', skipped: 'skip' } as const;
 const command: CommandModule = {
   noun: '',
   verb: 'doctor',
+  example: 'coe-audit doctor --cloud gcc --output json',
   register(parent, ctx) {
     addGraphOptions(
       addApiOptions(
         parent
           .command('doctor')
-          .description('check, in order, configuration, token, permission, subscription and content (with --api graph: cloud availability, Graph token, AuditLogsQuery.Read.All, queries endpoint); stop at the first failure with what to fix'),
+          .description(
+            'check, in order, configuration, token, permission, subscription and content (with --api graph: cloud availability, Graph token, AuditLogsQuery.Read.All, queries endpoint); stop at the first failure with what to fix',
+          ),
       ),
     ).action(async (opts: ApiCommandOptions) => {
+      const { openGraphSession, openSession, runDoctor, systemClock } = await import('../api/index.js');
       const clock = systemClock();
       const log = ctx.debugEnabled ? (l: string) => ctx.debug(l) : undefined;
       const r = await runDoctor({

@@ -42,9 +42,9 @@ describe.each(CLOUDS.filter((c) => c.graphAuditQueriesAvailable).map((c) => [c.i
     const window = ['--start', new Date(end - 26 * 3_600_000).toISOString(), '--end', new Date(end).toISOString()];
     const viaGraph = join(cwd, 'graph.ndjson');
     const viaManagement = join(cwd, 'management.ndjson');
-    const g = await runCliInProcess(['content', 'pull', '--api', 'graph', ...args, ...window, '--out', viaGraph, '--output', 'json'], { env, cwd });
+    const g = await runCliInProcess(['content', 'pull', '--api', 'graph', ...args, ...window, '--output-file', viaGraph, '--output', 'json'], { env, cwd });
     expect(g.status, g.stderr).toBe(0);
-    const m = await runCliInProcess(['content', 'pull', ...args, ...window, '--out', viaManagement], { env, cwd });
+    const m = await runCliInProcess(['content', 'pull', ...args, ...window, '--output-file', viaManagement], { env, cwd });
     expect(m.status, m.stderr).toBe(0);
     const got = ids(viaGraph);
     expect(new Set(got).size).toBe(got.length);

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { checkJsonNesting, decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
 import { readSourceTree, unpackSolution, type SourceTree } from '../solution/index.js';
@@ -68,7 +68,7 @@ export function locateFlow(flow: string, solution: string | undefined, cwd: stri
   if (!solution) {
     throw new UsageError(`flow '${flow}' is not a file; give a flow JSON file, or --solution <folder|zip> to run a flow by its display name`);
   }
-  const tree = readSolution(solution);
+  const tree = readSolution(resolve(cwd, solution));
   const flows = listSolutionFlows(tree, solution);
   const want = direct ? basename(direct).toLowerCase() : flow.toLowerCase();
   let hit = flows.find((f) => f.displayName.toLowerCase() === want) ?? flows.find((f) => basename(f.path).toLowerCase() === want);

@@ -43,7 +43,7 @@ const command: CommandModule = {
       .option('--tenant-id <guid>', 'tenant id it serves (default: derived from the seed)')
       .addOption(new Option('--events-per-hour <n>', 'synthetic audit records per hour').argParser(positiveInt('--events-per-hour')).default(20))
       .addOption(new Option('--days <n>', 'days of history before now').argParser(positiveInt('--days')).default(7))
-      .option('--faults <spec>', 'faults per request: kind=rate,… with kinds throttle, server-error, af50005, af50006, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout, repeat-page')
+      .option('--faults <spec>', 'faults per request: kind=rate,… with kinds throttle, server-error, af50005, af50006, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout, repeat-page, graph-throttle, query-failed, query-slow')
       .addOption(cloudOption({ defaultValue: 'commercial' }))
       .addOption(new Option('--page-size <n>', 'content items per listing page').argParser(positiveInt('--page-size')).default(3))
       .addOption(new Option('--hostnames <h1,h2,...>', 'with --https: host names the certificate also covers (e.g. the Microsoft hosts a client has fixed)').argParser(list))

@@ -19,7 +19,7 @@ import {
 import { emulatorHttp, startLocalEmulator, type LocalEmulator } from './emulator-http.js';
 import { EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 import { runFlowChain, type ChainResult } from './chain.js';
-import { locateFlow, locateSolutionFlows } from './locate.js';
+import { locateFlow, locateSolutionFlows, solutionEnvironmentVariables } from './locate.js';
 
 export interface FlowRunRequest {
   /** A flow JSON file, or a display name / file name / unique part of a display name inside `solution`. Default with `csvFile`: the CSV flow. */
@@ -77,6 +77,8 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   if (req.chain && !req.solution) throw new UsageError('--chain needs --solution <folder|zip>: the row-triggered flows it runs are the solution\'s');
   if (req.emulatorUrl && req.startEmulator) throw new UsageError('give either --emulator <managementUrl> or --start-emulator, not both');
   let seed: StoreSeed = req.store ? readStoreSeed(req.store) : {};
+  // The solution's own variable definitions, as its import creates them; the seed's entries take precedence.
+  if (located.tree) seed = withDefaults(seed, { environmentVariables: solutionEnvironmentVariables(located.tree, req.solution!) });
   let http = req.http ?? noNetwork;
   let keyVault = req.keyVault;
   let local: LocalEmulator | undefined;

@@ -77,8 +77,6 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   if (req.chain && !req.solution) throw new UsageError('--chain needs --solution <folder|zip>: the row-triggered flows it runs are the solution\'s');
   if (req.emulatorUrl && req.startEmulator) throw new UsageError('give either --emulator <managementUrl> or --start-emulator, not both');
   let seed: StoreSeed = req.store ? readStoreSeed(req.store) : {};
-  // The solution's own variable definitions, as its import creates them; the seed's entries take precedence.
-  if (located.tree) seed = withDefaults(seed, { environmentVariables: solutionEnvironmentVariables(located.tree, req.solution!) });
   let http = req.http ?? noNetwork;
   let keyVault = req.keyVault;
   let local: LocalEmulator | undefined;
@@ -100,6 +98,9 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
     const secret = local.emulator.clientSecret;
     keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
   }
+  // The solution's own variable definitions, as its import creates them; the seed's (and the emulator's) entries
+  // take precedence, so they are added last.
+  if (located.tree) seed = withDefaults(seed, { environmentVariables: solutionEnvironmentVariables(located.tree, req.solution!) });
   const store = createStore(seed, keyVault ? { keyVault } : {}, req.store ?? 'store');
   if (req.emulatorUrl) {
     const missing = variablesNeeded(located.flow).filter((name) => !store.environmentVariableValue(name));

@@ -98,8 +98,7 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
     const secret = local.emulator.clientSecret;
     keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
   }
-  // The solution's own variable definitions, as its import creates them; the seed's (and the emulator's) entries
-  // take precedence, so they are added last.
+  // The solution's own variable definitions, as its import creates them; the seed's and the emulator's entries take precedence.
   if (located.tree) seed = withDefaults(seed, { environmentVariables: solutionEnvironmentVariables(located.tree, req.solution!) });
   const store = createStore(seed, keyVault ? { keyVault } : {}, req.store ?? 'store');
   if (req.emulatorUrl) {

@@ -7,3 +7,7 @@ export type { HttpCounters, LocalEmulator } from './emulator-http.js';
 export { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 export { defaultFlows, SIMULATION_END, simulateFlows } from './simulate.js';
 export type { SimulateRequest, SimulationSummary } from './simulate.js';
+export { MAX_HOURS, parseDurationText, parsePeriod } from './simulate.js';
+export type { SimulatedPeriod } from './simulate.js';
+export { COMPARED, compareSyncFlows, formatComparison, loadOtherSync } from './compare.js';
+export type { Comparison } from './compare.js';

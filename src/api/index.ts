@@ -49,6 +49,7 @@ export {
 } from './emulator/records.js';
 export {
   parseApiTime,
+  emulatorEnvLines,
   startEmulator,
   type EmulatorOptions,
   type EmulatorReport,

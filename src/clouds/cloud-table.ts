@@ -25,6 +25,8 @@ export interface Cloud {
   readonly managementAudience: string;
   /** Entra authority host URL, as the CoE "Audit Logs - Authority" variable and MSAL use it. */
   readonly authorityUrl: string;
+  /** Other host URLs of the same authority (activity-api.md §2.1: login.windows.net is an alias of login.microsoftonline.com). */
+  readonly authorityAliases: readonly string[];
   /** Microsoft Graph host URL. */
   readonly graphUrl: string;
   /**
@@ -57,6 +59,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage.office.com',
     managementAudience: 'https://manage.office.com',
     authorityUrl: 'https://login.windows.net',
+    authorityAliases: ['https://login.microsoftonline.com'],
     graphUrl: 'https://graph.microsoft.com',
     powerAutomateUrl: 'https://make.powerautomate.com',
     graphAuditQueriesAvailable: true,
@@ -70,6 +73,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage-gcc.office.com',
     managementAudience: 'https://manage-gcc.office.com',
     authorityUrl: 'https://login.windows.net',
+    authorityAliases: ['https://login.microsoftonline.com'],
     graphUrl: 'https://graph.microsoft.com',
     powerAutomateUrl: 'https://make.gov.powerautomate.us',
     graphAuditQueriesAvailable: false,
@@ -83,6 +87,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage.office365.us',
     managementAudience: 'https://manage.office365.us',
     authorityUrl: 'https://login.microsoftonline.us',
+    authorityAliases: [],
     graphUrl: 'https://graph.microsoft.us',
     powerAutomateUrl: 'https://make.high.powerautomate.us',
     graphAuditQueriesAvailable: false,
@@ -96,6 +101,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage.protection.apps.mil',
     managementAudience: 'https://manage.protection.apps.mil',
     authorityUrl: 'https://login.microsoftonline.us',
+    authorityAliases: [],
     graphUrl: 'https://dod-graph.microsoft.us',
     powerAutomateUrl: 'https://make.powerautomate.appsplatform.us',
     graphAuditQueriesAvailable: false,

@@ -11,3 +11,5 @@ export { MAX_HOURS, parseDurationText, parsePeriod } from './simulate.js';
 export type { SimulatedPeriod } from './simulate.js';
 export { COMPARED, compareSyncFlows, formatComparison, loadOtherSync } from './compare.js';
 export type { Comparison } from './compare.js';
+export { runFlowChain } from './chain.js';
+export type { ChainFlow, ChainRequest, ChainResult, ChainRun } from './chain.js';

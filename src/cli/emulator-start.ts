@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { emulatorEnvLines, PROFILE_NAMES, startEmulator, tenantProfile } from '../api/index.js';
+import { PROFILE_NAMES } from '../api/emulator/profiles.js';
 import { writeFileAtomic } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
-import { choice, cloudOption, positiveInt } from './options.js';
+import { choice, cloudOption, nonNegativeInt, positiveInt } from './options.js';
 
 interface EmulatorStartOptions {
   port: number;
@@ -30,13 +30,12 @@ interface EmulatorStartOptions {
   envFile?: string;
 }
 
-const nonNegativeInt = (name: string) => (v: string) => (v === '0' ? 0 : positiveInt(name)(v));
 const list = (v: string): string[] => v.split(',').map((x) => x.trim()).filter(Boolean);
 
 const command: CommandModule = {
   noun: 'emulator',
-  nounDescription: 'the local Office 365 Management Activity API emulator',
   verb: 'start',
+  example: 'coe-audit emulator start --port 0 --events-per-hour 20 --days 1',
   register(parent, ctx) {
     parent
       .command('start')
@@ -49,7 +48,7 @@ const command: CommandModule = {
       .addOption(new Option('--events-per-hour <n>', 'synthetic audit records per hour (default: the profile\'s; 20 for default)').argParser(positiveInt('--events-per-hour')))
       .addOption(new Option('--days <n>', 'days of history before now').argParser(positiveInt('--days')).default(7))
       .option('--faults <spec>', 'faults per request: kind=rate,… with kinds throttle, server-error, af50005, af50006, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout, repeat-page')
-      .addOption(cloudOption({ allowAll: false, defaultValue: 'commercial' }))
+      .addOption(cloudOption({ defaultValue: 'commercial' }))
       .addOption(new Option('--page-size <n>', 'content items per listing page (default: the profile\'s; 3 for default)').argParser(positiveInt('--page-size')))
       .addOption(new Option('--hostnames <h1,h2,...>', 'with --https: host names the certificate also covers (e.g. the Microsoft hosts a client has fixed)').argParser(list))
       .option('--public-url <url>', 'public origin clients reach it at (links and authority metadata use it); else X-Forwarded-Proto/Host, else Host')
@@ -64,6 +63,7 @@ const command: CommandModule = {
       .addOption(new Option('--window-rule <rule>', 'windows over 24 h: strict (AF20030) or lenient (first 24 h)').argParser(choice(['strict', 'lenient'] as const)))
       .option('--env-file <path>', 'write export lines (cloud, tenant, client id, URLs, CA, secret file reference) to this file')
       .action(async (opts: EmulatorStartOptions) => {
+        const { emulatorEnvLines, startEmulator, tenantProfile } = await import('../api/index.js');
         const p = tenantProfile(opts.profile);
         const emu = await startEmulator({
           eventsPerBlob: p.eventsPerBlob,

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError } from 'commander';
-import { PROFILE_NAMES } from '../api/index.js';
+import { PROFILE_NAMES } from '../api/emulator/profiles.js';
 import { UsageError } from '../errors.js';
 import { compareSyncFlows, formatComparison, MAX_HOURS, parseDurationText, parsePeriod, simulateFlows, type SimulatedPeriod, type SimulationSummary } from '../flowrun/index.js';
 import { stableJson } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
-import { outputOption, positiveInt } from './options.js';
+import { listOption, outputOption, positiveInt } from './options.js';
 
 interface Options {
   profile: string;
@@ -13,15 +13,13 @@ interface Options {
   hours: number;
   faults?: string;
   seed: number;
-  outage: string[];
-  flowOff: string[];
+  outage?: string[];
+  flowOff?: string[];
   lateContent?: string;
   rowByRow?: boolean;
   compare?: string;
   output: 'json' | 'text';
 }
-
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 function textSummary(s: Omit<SimulationSummary, 'timing'>): string {
   return Object.entries(s)
@@ -36,6 +34,7 @@ function failed(s: SimulationSummary): boolean {
 const command: CommandModule = {
   noun: 'flow',
   verb: 'simulate',
+  example: 'coe-audit flow simulate --events 200 --hours 6 --faults throttle=0.05',
   register(parent, ctx) {
     parent
       .command('simulate')
@@ -48,15 +47,15 @@ const command: CommandModule = {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a non-negative integer.');
         return Number(v);
       }, 1)
-      .option('--outage <dur@offset>', 'every Activity API request answers 503 for <dur> from <offset> after the start (repeatable), e.g. 6h@24h', collect, [])
-      .option('--flow-off <dur@offset>', 'the Sync flow does not run for <dur> from <offset> (repeatable), e.g. 48h@40h', collect, [])
+      .addOption(listOption('--outage <dur@offset>', 'every Activity API request answers 503 for <dur> from <offset> after the start, e.g. 6h@24h', (v) => v))
+      .addOption(listOption('--flow-off <dur@offset>', 'the Sync flow does not run for <dur> from <offset>, e.g. 48h@40h', (v) => v))
       .option('--late-content <dur>', 'blobs are listed <dur> after their contentCreated, e.g. 30m')
       .option('--row-by-row', 'set Audit Logs - Write Rows One by One to yes (the per-row fallback instead of bulk requests)')
       .option('--compare <path>', 'also run another Sync flow (solution folder, solution zip or flow JSON) on the same seed and profile and print both')
-      .addOption(outputOption('text'))
+      .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (opts: Options) => {
-        const outages: SimulatedPeriod[] = opts.outage.map((t) => parsePeriod('--outage', t));
-        const flowOff: SimulatedPeriod[] = opts.flowOff.map((t) => parsePeriod('--flow-off', t));
+        const outages: SimulatedPeriod[] = (opts.outage ?? []).map((t) => parsePeriod('--outage', t));
+        const flowOff: SimulatedPeriod[] = (opts.flowOff ?? []).map((t) => parsePeriod('--flow-off', t));
         let lateContentMs: number | undefined;
         if (opts.lateContent !== undefined) {
           lateContentMs = parseDurationText(opts.lateContent);
@@ -87,7 +86,15 @@ const command: CommandModule = {
         const { timing, ...summary } = s;
         if (timing) ctx.info(`wall ${timing.wallMs} ms: emulator start ${timing.setupMs} ms, runs ${timing.runsMs} ms (HTTP wait ${timing.httpWaitMs} ms, interpreter ${timing.interpreterMs} ms)`);
         if (opts.output === 'json') ctx.stdout(stableJson(summary));
-        else ctx.stdout(textSummary(summary));
+        else {
+          ctx.stdout(textSummary(summary));
+          // The verdict last, so a reader (or `tail -1`) sees it without reading the table.
+          ctx.stdout(
+            failed(s)
+              ? `FAIL: ${summary.failedRuns - summary.failedRunsDuringOutages} failed run(s) outside outages, ${summary.missingLaunches} missing launch(es), ${summary.wrongLastLaunch} wrong last launch(es)\n`
+              : 'PASS: every run outside outages succeeded and every launch was written once\n',
+          );
+        }
         if (failed(s)) ctx.exitCode = 1;
       });
   },

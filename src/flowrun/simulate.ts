@@ -257,7 +257,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       if (want !== undefined && got !== want) wrongLastLaunch++;
     }
     const errors = store.rows('admin_syncflowerrorses');
-    const lostIntervals = [...new Set(errors.flatMap((r) => [...String(r.admin_errormessage ?? '').matchAll(/LOST INTERVAL (\S+) to (\S+):/g)].map((m) => `${m[1]} to ${m[2]}`)))];
+    const lostIntervals = [...new Set(errors.flatMap((r) => [...String(r.admin_name ?? '').matchAll(/LOST INTERVAL (\S+) to (\S+):/g)].map((m) => `${m[1]} to ${m[2]}`)))];
     const watermark = store.environmentVariableValue('admin_AuditLogsSyncWatermark') ?? '';
     const missing = launches.filter((e) => !rowIds.has(String(e.Id).toLowerCase()));
     const missingReasons = explainMissing(missing, local.emulator.seeded.blobs, {

@@ -658,7 +658,6 @@ export function finishSteps(ctx: FlowContext, options: { before?: Step[] } = {})
                       entityName: 'admin_syncflowerrorses',
                       'item/admin_name': "@{workflow()?['tags']?['flowDisplayName']}",
                       'item/admin_flowinstanceurl': expr(runLink(ctx)),
-                      'item/admin_errormessage': "@{take(join(variables('failures'), ' | '), 4000)}",
                     }),
                   ],
                   updateLastRun('Update_last_run_failed', false),

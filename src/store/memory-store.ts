@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BULK_MAX_TARGETS, DataverseError, type BulkMessage, type DataverseStore, type ListRecordsQuery, type WdlObject, type WdlValue } from '../wdl/index.js';
 import { filterColumns, ODataError, parseFilter, type FilterNode, type Literal } from './odata.js';
-import { ENVVAR_TYPES, TABLES, type ColumnDef, type TableDef } from './tables.js';
+import { coeStoreSchema, type StoreSchema } from './schema.js';
+import { ENVVAR_TYPES, type ColumnDef, type TableDef } from './tables.js';
 
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NULL_SECRET = 'Error occured while reading secret: Value cannot be null. Parameter name: input';
@@ -12,6 +13,8 @@ export interface MemoryStoreOptions {
    * points at, or undefined when it cannot be read. Secrets never live in the store's tables.
    */
   keyVault?: (reference: string, schemaName: string) => string | undefined;
+  /** The tables and columns the store holds (default: the coe edition's, CoE Core's documented tables). */
+  schema?: StoreSchema;
   /** More tables (by entity set name) besides the CoE ones, e.g. the custom tables of another solution's flows. */
   tables?: Record<string, TableDef>;
 }
@@ -55,8 +58,12 @@ export class MemoryStore implements DataverseStore {
   /** Writes per table (creates and updates), for summaries. */
   readonly writes = new Map<string, { created: number; updated: number }>();
 
+  /** The tables and columns every read and write is checked against. */
+  readonly schema: StoreSchema;
+
   constructor(private readonly options: MemoryStoreOptions = {}) {
-    this.defs = { ...TABLES, ...options.tables };
+    this.schema = options.schema ?? coeStoreSchema();
+    this.defs = { ...this.schema.tables, ...options.tables };
     for (const name of Object.keys(this.defs)) this.tables.set(name, new Map());
   }
 

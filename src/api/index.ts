@@ -39,6 +39,7 @@ export {
 } from './http.js';
 export { decodeJwtPayload } from './jwt.js';
 export { FAULT_KINDS, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport, type InjectedFault } from './emulator/faults.js';
+export { PROFILE_NAMES, TENANT_PROFILES, tenantProfile, type TenantProfile } from './emulator/profiles.js';
 export {
   contentIdFor,
   legacyPowerAppsRecord,
@@ -50,6 +51,7 @@ export {
 } from './emulator/records.js';
 export {
   parseApiTime,
+  emulatorEnvLines,
   startEmulator,
   type EmulatorOptions,
   type EmulatorReport,

@@ -95,13 +95,25 @@ export function resolveApiSettings(flags: ApiFlags, env: Record<string, string |
   } else if (env.COE_AUDIT_CLIENT_SECRET) {
     credential = { kind: 'secret', secret: env.COE_AUDIT_CLIENT_SECRET };
     credentialSource = 'COE_AUDIT_CLIENT_SECRET';
+  } else if (env.COE_AUDIT_CLIENT_SECRET_FILE) {
+    const file = abs(cwd, env.COE_AUDIT_CLIENT_SECRET_FILE);
+    if (!existsSync(file)) problems.push(`${env.COE_AUDIT_CLIENT_SECRET_FILE}: secret file not found (given by COE_AUDIT_CLIENT_SECRET_FILE)`);
+    else {
+      const secret = readUserFile(file, 64 * 1024).toString('utf8').trim();
+      if (!secret) problems.push(`${env.COE_AUDIT_CLIENT_SECRET_FILE}: the secret file is empty`);
+      else credential = { kind: 'secret', secret };
+      credentialSource = 'COE_AUDIT_CLIENT_SECRET_FILE';
+    }
   } else {
-    problems.push('no client credential: set COE_AUDIT_CLIENT_SECRET, or pass --client-secret-file or --certificate-file (secrets are never taken on the command line)');
+    problems.push('no client credential: set COE_AUDIT_CLIENT_SECRET or COE_AUDIT_CLIENT_SECRET_FILE, or pass --client-secret-file or --certificate-file (secrets are never taken on the command line)');
   }
 
-  const authorityUrl = (flags.authorityUrl ?? cloud.authorityUrl).replace(/\/$/, '');
-  const managementUrl = (flags.managementUrl ?? cloud.managementAudience).replace(/\/$/, '');
-  const graphUrl = (flags.graphUrl ?? cloud.graphUrl).replace(/\/$/, '');
+  const [authorityGiven, authoritySource] = pick(flags.authorityUrl, 'COE_AUDIT_AUTHORITY_URL', undefined, 'authority-url');
+  const [managementGiven, managementSource] = pick(flags.managementUrl, 'COE_AUDIT_MANAGEMENT_URL', undefined, 'management-url');
+  const authorityUrl = (authorityGiven ?? cloud.authorityUrl).replace(/\/$/, '');
+  const managementUrl = (managementGiven ?? cloud.managementAudience).replace(/\/$/, '');
+  const [graphGiven] = pick(flags.graphUrl, 'COE_AUDIT_GRAPH_URL', undefined, 'graph-url');
+  const graphUrl = (graphGiven ?? cloud.graphUrl).replace(/\/$/, '');
   for (const [name, value] of [['--authority-url', authorityUrl], ['--management-url', managementUrl], ['--graph-url', graphUrl]] as const) {
     let u: URL | undefined;
     try {
@@ -121,7 +133,8 @@ export function resolveApiSettings(flags: ApiFlags, env: Record<string, string |
   const graphOther = CLOUDS.find((c) => safeHost(graphUrl) === c.graphHost && c.graphHost !== cloud.graphHost);
   if (graphOther) problems.push(`--graph-url ${graphUrl} is the Graph host of ${graphOther.displayName}, not of ${cloud.displayName}: use ${cloud.graphUrl} or drop --graph-url`);
   const authHost = safeHost(authorityUrl);
-  const authOther = CLOUDS.find((c) => safeHost(c.authorityUrl) === authHost && safeHost(cloud.authorityUrl) !== authHost);
+  const authorityHosts = (c: Cloud) => [c.authorityUrl, ...c.authorityAliases].map(safeHost);
+  const authOther = CLOUDS.find((c) => authorityHosts(c).includes(authHost) && !authorityHosts(cloud).includes(authHost));
   if (authOther) problems.push(`--authority-url ${authorityUrl} is the authority of ${authOther.displayName}, not of ${cloud.displayName}: use ${cloud.authorityUrl}`);
 
   let ca: string | undefined;
@@ -144,8 +157,8 @@ export function resolveApiSettings(flags: ApiFlags, env: Record<string, string |
         tenantId: tenantSource,
         clientId: clientSource,
         credential: credentialSource,
-        authorityUrl: flags.authorityUrl ? '--authority-url' : 'cloud table',
-        managementUrl: flags.managementUrl ? '--management-url' : 'cloud table',
+        authorityUrl: authorityGiven === undefined ? 'cloud table' : authoritySource,
+        managementUrl: managementGiven === undefined ? 'cloud table' : managementSource,
       },
       configFile: loaded.file,
       ca,

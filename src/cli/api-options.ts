@@ -15,8 +15,8 @@ export function addApiOptions(cmd: Command, modes: readonly OutputMode[] = ['jso
     .option('--client-id <guid>', 'application (client) id; default COE_AUDIT_CLIENT_ID or the config file')
     .option('--client-secret-file <file>', 'file holding the client secret (default: environment variable COE_AUDIT_CLIENT_SECRET)')
     .option('--certificate-file <file>', 'PEM file with the certificate and its private key, instead of a secret')
-    .option('--authority-url <url>', "Entra authority host (https), overriding the cloud's")
-    .option('--management-url <url>', "Management API root, overriding the cloud's (private endpoint, emulator)")
+    .option('--authority-url <url>', "Entra authority host (https), overriding the cloud's; default COE_AUDIT_AUTHORITY_URL")
+    .option('--management-url <url>', "Management API root, overriding the cloud's (private endpoint, emulator); default COE_AUDIT_MANAGEMENT_URL")
     .option('--config <file>', 'coe-audit.config.yaml to read (default: found in the working directory)')
     .addOption(outputOption(modes, 'text'));
 }

@@ -25,6 +25,9 @@ export interface Cloud {
   readonly managementAudience: string;
   /** Entra authority host URL, as the CoE "Audit Logs - Authority" variable and MSAL use it. */
   readonly authorityUrl: string;
+  /** Other host URLs of the same authority (activity-api.md §2.1: login.windows.net is an alias of login.microsoftonline.com). */
+  readonly authorityAliases: readonly string[];
+  /** Microsoft Graph host URL. */
   /** Microsoft Graph host (no scheme). */
   readonly graphHost: string;
   /** Microsoft Graph root URL and token audience / resource URI (`https://` + graphHost; scope `<this>/.default`). */
@@ -71,6 +74,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage.office.com',
     managementAudience: 'https://manage.office.com',
     authorityUrl: 'https://login.windows.net',
+    authorityAliases: ['https://login.microsoftonline.com'],
     graphHost: 'graph.microsoft.com',
     graphUrl: 'https://graph.microsoft.com',
     powerAutomateUrl: 'https://make.powerautomate.com',
@@ -86,6 +90,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage-gcc.office.com',
     managementAudience: 'https://manage-gcc.office.com',
     authorityUrl: 'https://login.windows.net',
+    authorityAliases: ['https://login.microsoftonline.com'],
     graphHost: 'graph.microsoft.com',
     graphUrl: 'https://graph.microsoft.com',
     powerAutomateUrl: 'https://make.gov.powerautomate.us',
@@ -101,6 +106,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage.office365.us',
     managementAudience: 'https://manage.office365.us',
     authorityUrl: 'https://login.microsoftonline.us',
+    authorityAliases: [],
     graphHost: 'graph.microsoft.us',
     graphUrl: 'https://graph.microsoft.us',
     powerAutomateUrl: 'https://make.high.powerautomate.us',
@@ -116,6 +122,7 @@ export const CLOUDS: readonly Cloud[] = [
     managementHost: 'manage.protection.apps.mil',
     managementAudience: 'https://manage.protection.apps.mil',
     authorityUrl: 'https://login.microsoftonline.us',
+    authorityAliases: [],
     graphHost: 'dod-graph.microsoft.us',
     graphUrl: 'https://dod-graph.microsoft.us',
     powerAutomateUrl: 'https://make.powerautomate.appsplatform.us',

@@ -47,7 +47,7 @@ export function cloudOfGraphHost(hostOrUrl: string): Cloud | undefined {
 export function allCloudHosts(): { cloud: CloudId; host: string }[] {
   const out: { cloud: CloudId; host: string }[] = [];
   for (const c of CLOUDS) {
-    const urls = [c.managementAudience, c.authorityUrl, c.graphUrl, c.connector.loginUri, c.connector.redirectUrl, c.powerAutomateUrl];
+    const urls = [c.managementAudience, c.authorityUrl, ...c.authorityAliases, c.graphUrl, c.connector.loginUri, c.connector.redirectUrl, c.powerAutomateUrl];
     for (const u of urls) {
       const host = new URL(u).host;
       if (!out.some((o) => o.cloud === c.id && o.host === host)) out.push({ cloud: c.id, host });

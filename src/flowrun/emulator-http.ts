@@ -23,6 +23,7 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
   for (const c of CLOUDS) {
     map.set(new URL(c.managementAudience).origin, management);
     map.set(new URL(c.authorityUrl).origin, authority);
+    for (const a of c.authorityAliases) map.set(new URL(a).origin, authority);
     // The emulator serves the Graph audit log query API on the same server (src/api/emulator/graph.ts).
     map.set(new URL(c.graphUrl).origin, management);
   }
@@ -41,7 +42,7 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
     try {
       const res = await o.client.request({ method, url: rewritten, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), retry: false, budget: false });
       if (res.status === 408 || res.status === 429 || res.status >= 500 || (res.status === 403 && res.body.includes('"AF429"'))) o.counters.retryable++;
-      return { status: res.status, headers: res.headers, body: res.body };
+      return { status: res.status, headers: res.rawHeaders, body: res.body };
     } catch (e) {
       o.counters.retryable++;
       throw e;

@@ -11,6 +11,7 @@ import {
   oauth,
   param,
   retryingHttp,
+  runLink,
   secretSteps,
   status,
   watermarkAdvanceStep,
@@ -155,6 +156,17 @@ export function syncFlow(ctx: FlowContext): FlowSource {
                   `Load this interval from a Microsoft Purview audit export with the flow ${CSV_DISPLAY_NAME.replace(/'/g, "''")}.')`,
               ),
             ),
+          ],
+          [
+            'Record_lost_interval',
+            dataverse('CreateRecord', {
+              entityName: 'admin_syncflowerrorses',
+              'item/admin_name': expr(
+                "concat(workflow()?['tags']?['flowDisplayName'], ' | LOST INTERVAL ', outputs('First_start'), ' to ', outputs('Oldest_start'), " +
+                  `': older than the 7 days the Activity API keeps; load it from a Purview audit export with the CSV flow')`,
+              ),
+              'item/admin_flowinstanceurl': expr(runLink(ctx)),
+            }),
           ],
           ['Start_at_oldest', setVariable('sliceStart', "@outputs('Oldest_start')")],
         ]),

@@ -286,6 +286,16 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
     return arr('join', args[0]!, 'collection').map(toWdlString).join(str('join', args[1]!, 'delimiter'));
   },
   createArray: (args) => [...args],
+  chunk(args) {
+    arity('chunk', args, 2);
+    const n = int('chunk', args[1]!, 'length');
+    if (n < 1) throw new WdlEvalError('chunk: the length must be at least 1');
+    const c = args[0]!;
+    if (!Array.isArray(c) && typeof c !== 'string') throw new WdlEvalError(`chunk: the collection must be a string or an array, not ${typeName(c)}`);
+    const out: WdlValue[] = [];
+    for (let i = 0; i < c.length; i += n) out.push(c.slice(i, i + n));
+    return out;
+  },
   reverse(args) {
     arity('reverse', args, 1);
     return [...arr('reverse', args[0]!)].reverse();
@@ -312,22 +322,6 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
       return (a.k < b.k ? -1 : 1) || a.i - b.i;
     });
     return keyed.map((e) => e.x);
-  },
-  /** chunk(collection, length): consecutive pieces of at most `length` items (or characters of a string). */
-  chunk(args) {
-    arity('chunk', args, 2);
-    const size = int('chunk', args[1]!, 'length');
-    if (size < 1) throw new WdlEvalError('chunk: the length must be a positive integer');
-    const v = args[0]!;
-    if (typeof v === 'string') {
-      const out: WdlValue[] = [];
-      for (let i = 0; i < v.length; i += size) out.push(v.slice(i, i + size));
-      return out;
-    }
-    const list = arr('chunk', v, 'collection');
-    const out: WdlValue[] = [];
-    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-    return out;
   },
 
   // ---- logical
@@ -488,6 +482,13 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
     arity('startOfDay', args, 1, 2);
     const t = time('startOfDay', args[0]!);
     return fmtOut('startOfDay', { ms: t.ms - (((t.ms % 86400000) + 86400000) % 86400000), sub: 0 }, args[1]);
+  },
+  isInt: (args) => (arity('isInt', args, 1), typeof args[0] === 'string' && /^\s*[+-]?\d+\s*$/.test(args[0])),
+  isFloat: (args) => (arity('isFloat', args, 1), typeof args[0] === 'string' && args[0].trim() !== '' && Number.isFinite(Number(args[0]))),
+  startOfMonth(args) {
+    arity('startOfMonth', args, 1, 2);
+    const d = new Date(time('startOfMonth', args[0]!).ms);
+    return fmtOut('startOfMonth', { ms: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), sub: 0 }, args[1]);
   },
   startOfHour(args) {
     arity('startOfHour', args, 1, 2);

@@ -9,6 +9,8 @@ export type { WdlObject, WdlValue } from './values.js';
 export { formatInstant, parseTimestamp } from './datetime.js';
 export { FlowDefinitionError, runFlow } from './runner/engine.js';
 export { BULK_MAX_TARGETS, DataverseError, RunAbortedError } from './runner/types.js';
+export { DATAVERSE_API, rowTriggerOf } from './runner/row-trigger.js';
+export type { RowMessage, RowTrigger } from './runner/row-trigger.js';
 export type {
   ActionRecord,
   ActionStatus,

@@ -59,6 +59,7 @@ describe('cloud table', () => {
     expect(hosts.filter((h) => h.cloud === 'commercial').map((h) => h.host)).toEqual([
       'manage.office.com',
       'login.windows.net',
+      'login.microsoftonline.com',
       'graph.microsoft.com',
       'global.consent.azure-apim.net',
       'make.powerautomate.com',

@@ -11,20 +11,21 @@ import { runFlow } from '../../src/wdl/index.js';
 const END = Date.parse('2026-01-05T00:00:00Z');
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const GRAPH = `${CLOUDS[0]!.graphUrl}/`;
 
 async function runGraphSteps(options: Omit<EmulatorOptions, 'clock'>, start: number, end: number, version: 'v1.0' | 'beta' = 'beta') {
   const local = await startLocalEmulator(END, { seed: 4, hours: 24, eventsPerHour: 60, eventsPerBlob: 6, graphPageSize: 9, graphQuerySeconds: 90, ...options });
   try {
     const e = local.emulator;
-    const authentication: JsonObject = { type: 'ActiveDirectoryOAuth', authority: CLOUDS[0]!.authorityUrl, tenant: e.tenantId, audience: GRAPH, clientId: e.clientId, secret: e.clientSecret };
+    const cloud = CLOUDS.find((c) => c.id === (options.cloud ?? 'commercial'))!;
+    const graph = `${cloud.graphUrl}/`;
+    const authentication: JsonObject = { type: 'ActiveDirectoryOAuth', authority: cloud.authorityUrl, tenant: e.tenantId, audience: graph, clientId: e.clientId, secret: e.clientSecret };
     const ctx = { envVars: [], connectionReferenceLogicalName: 'admin_CoECoreDataverseForApps' };
     const actions = sequence([
       ['Initialize_failures', initVariable('failures', 'array', [])],
       ['Initialize_records', initVariable('records', 'array', [])],
       ...graphQueryVariables(),
       ...graphQuerySteps(ctx, {
-        graphUrl: `'${GRAPH}'`,
+        graphUrl: `'${graph}'`,
         version,
         authentication,
         start: `'${iso(start)}'`,

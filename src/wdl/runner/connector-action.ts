@@ -10,15 +10,16 @@ const DEFAULT_PAGE = 5000;
 
 /** Parameters each Dataverse operation accepts (`item/<column>` parameters are the record's columns). */
 const OPERATION_PARAMS: Record<string, string[]> = {
-  ListRecords: ['entityName', '$select', '$filter', '$orderby', '$top', '$skiptoken'],
-  GetItem: ['entityName', 'recordId', '$select'],
+  ListRecords: ['entityName', '$select', '$filter', '$orderby', '$top', '$skiptoken', '$expand'],
+  GetItem: ['entityName', 'recordId', '$select', '$expand'],
   CreateRecord: ['entityName'],
   UpdateRecord: ['entityName', 'recordId'],
+  UpdateOnlyRecord: ['entityName', 'recordId'],
   DeleteRecord: ['entityName', 'recordId'],
   PerformUnboundAction: ['actionName'],
   PerformBoundAction: ['entityName', 'actionName'],
 };
-const ITEM_OPERATIONS = new Set(['CreateRecord', 'UpdateRecord', 'PerformUnboundAction', 'PerformBoundAction']);
+const ITEM_OPERATIONS = new Set(['CreateRecord', 'UpdateRecord', 'UpdateOnlyRecord', 'PerformUnboundAction', 'PerformBoundAction']);
 const BULK_MESSAGES = new Set<string>(['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple']);
 /** Power Automate's message size limit (docs/flow-runner.md, Limits): 100 MB. */
 export const MESSAGE_SIZE_LIMIT = 104_857_600;
@@ -68,6 +69,8 @@ export async function runConnectorAction(run: FlowRun, name: string, def: Record
     }
   }
   for (let attempt = 0; ; attempt++) {
+    const turn = run.turn(clock);
+    if (turn) await turn;
     run.stats.dataverseCalls++;
     try {
       const body = perform(run.options.store, operationId, params, item, pageSize, () => run.nextGuid('record'), run);
@@ -135,6 +138,8 @@ function perform(store: DataverseStore, op: string, params: WdlObject, item: Wdl
       if (orderby) q.orderby = orderby;
       if (typeof top === 'number') q.top = top;
       if (skipToken) q.skipToken = skipToken;
+      const expand = optStr(params, '$expand');
+      if (expand) q.expand = expand;
       const entitySet = str(params, 'entityName', op);
       const r = store.listRecords(entitySet, q);
       const body: WdlObject = { value: r.value };
@@ -142,11 +147,18 @@ function perform(store: DataverseStore, op: string, params: WdlObject, item: Wdl
       return body;
     }
     case 'GetItem':
-      return store.getItem(str(params, 'entityName', op), str(params, 'recordId', op), optStr(params, '$select'));
+      return store.getItem(str(params, 'entityName', op), str(params, 'recordId', op), optStr(params, '$select'), optStr(params, '$expand'));
     case 'CreateRecord':
       return store.createRecord(str(params, 'entityName', op), item, newId());
     case 'UpdateRecord':
       return store.updateRecord(str(params, 'entityName', op), str(params, 'recordId', op), item);
+    case 'UpdateOnlyRecord': {
+      // "Update a row" without upsert: a missing row is Dataverse's 404.
+      const entity = str(params, 'entityName', op);
+      const id = str(params, 'recordId', op);
+      store.getItem(entity, id, undefined);
+      return store.updateRecord(entity, id, item);
+    }
     case 'DeleteRecord':
       store.deleteRecord(str(params, 'entityName', op), str(params, 'recordId', op));
       return null;

@@ -71,6 +71,8 @@ export async function runHttpAction(run: FlowRun, name: string, def: Record<stri
     const reqHeaders = auth ? { ...headers, Authorization: `Bearer ${auth}` } : headers;
     let res: HttpResponse | undefined;
     let transportError: string | undefined;
+    const turn = run.turn(clock);
+    if (turn) await turn;
     run.stats.httpCalls++;
     try {
       const req: HttpRequest = { method, url: url.toString(), headers: reqHeaders, atMs: clock.t.ms };
@@ -142,6 +144,8 @@ async function bearerToken(run: FlowRun, name: string, authValue: WdlValue, cloc
   if (cached && cached.expiresMs - 5 * 60_000 > clock.t.ms) return cached.token;
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, resource: audience });
   const tokenUrl = `${authority}/${encodeURIComponent(tenant)}/oauth2/token`;
+  const turn = run.turn(clock);
+  if (turn) await turn;
   run.stats.httpCalls++;
   run.stats.tokenRequests++;
   let res: HttpResponse;

@@ -55,6 +55,8 @@ export interface ListRecordsQuery {
   orderby?: string;
   top?: number;
   skipToken?: string;
+  /** `$expand` of single-valued navigation properties, optionally with `($select=…)`. */
+  expand?: string;
   /** Page size the connector returns when there is no $top: 5000, or the pagination policy's minimum item count. */
   pageSize: number;
 }
@@ -66,7 +68,7 @@ export interface ListRecordsQuery {
  */
 export interface DataverseStore {
   listRecords(entitySet: string, query: ListRecordsQuery): { value: WdlObject[]; nextSkipToken?: string };
-  getItem(entitySet: string, id: string, select?: string): WdlObject;
+  getItem(entitySet: string, id: string, select?: string, expand?: string): WdlObject;
   createRecord(entitySet: string, item: WdlObject, newId: string): WdlObject;
   /** Upsert: creates the row with this id when it does not exist. */
   updateRecord(entitySet: string, id: string, item: WdlObject): WdlObject;

@@ -3,7 +3,7 @@ import { loadSolutionSource, placeFlows } from '../audit-solution/index.js';
 import { findCloud } from '../clouds/index.js';
 import { UsageError } from '../errors.js';
 import { createStore } from '../store/index.js';
-import { GRAPH_MIN_END_MINUTES_AGO } from '../flows/index.js';
+import { GRAPH_MIN_BATCH_MINUTES, GRAPH_MIN_END_MINUTES_AGO } from '../flows/index.js';
 import { FlowDefinitionError, runFlow, RunAbortedError, WdlUnsupportedError, type RunResult } from '../wdl/index.js';
 import { startLocalEmulator } from './emulator-http.js';
 import { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
@@ -75,6 +75,8 @@ export interface SimulationSummary {
   /** Responses the flows had to retry (408, 429, 5xx, 403 AF429, dropped connections). */
   retries: number;
   runs: number;
+  /** Graph mode: Sync runs after the period that read its last hours (failures counted, costs not). */
+  drainRuns: number;
   failedRuns: number;
   /** Of those, runs that started during an --outage (they are expected to fail and catch up later). */
   failedRunsDuringOutages: number;
@@ -230,7 +232,10 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
     const sub = await run(flows.subscription, startMs, { text: 'start' });
     req.progress?.(`${flows.subscription.displayName}: ${sub.status}`);
     let runsSkipped = 0;
-    const drain = req.api === 'graph' ? Math.ceil(GRAPH_MIN_END_MINUTES_AGO / 60) : 0;
+    // Graph mode reads windows ending GRAPH_MIN_END_MINUTES_AGO back, in batches of GRAPH_MIN_BATCH_MINUTES: the
+    // runs after the period that read its last hours are run too, and counted apart (drainRuns), not in the costs.
+    const drain = req.api === 'graph' ? Math.ceil((GRAPH_MIN_END_MINUTES_AGO + GRAPH_MIN_BATCH_MINUTES) / 60) : 0;
+    let drainRuns = 0;
     for (let h = 1; h <= req.hours + drain; h++) {
       const at = startMs + h * HOUR;
       if ((req.flowOff ?? []).some((p) => at >= startMs + p.offsetMs && at < startMs + p.offsetMs + p.durationMs)) {
@@ -238,7 +243,8 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
         continue;
       }
       const r = await run(flows.sync, at);
-      syncResults.push(r);
+      if (h > req.hours) drainRuns++;
+      else syncResults.push(r);
       req.progress?.(`${flows.sync.displayName} at +${h}h: ${r.status} (${r.stats.powerPlatformRequests} requests)${r.error ? ` (${r.error.message.slice(0, 300)})` : ''}`);
     }
 
@@ -296,6 +302,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       httpCalls: local.counters.requests,
       retries: local.counters.retryable,
       runs: syncResults.length + 1,
+      drainRuns,
       failedRuns,
       failedRunsDuringOutages,
       runsSkipped,

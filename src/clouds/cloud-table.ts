@@ -27,7 +27,6 @@ export interface Cloud {
   readonly authorityUrl: string;
   /** Other host URLs of the same authority (activity-api.md §2.1: login.windows.net is an alias of login.microsoftonline.com). */
   readonly authorityAliases: readonly string[];
-  /** Microsoft Graph host URL. */
   /** Microsoft Graph host (no scheme). */
   readonly graphHost: string;
   /** Microsoft Graph root URL and token audience / resource URI (`https://` + graphHost; scope `<this>/.default`). */

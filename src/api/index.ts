@@ -39,6 +39,7 @@ export {
 } from './http.js';
 export { decodeJwtPayload } from './jwt.js';
 export { FAULT_KINDS, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport, type InjectedFault } from './emulator/faults.js';
+export { PROFILE_NAMES, TENANT_PROFILES, tenantProfile, type TenantProfile } from './emulator/profiles.js';
 export {
   contentIdFor,
   legacyPowerAppsRecord,

@@ -19,7 +19,9 @@ export function hashUnit(...parts: (string | number)[]): number {
 }
 
 /** A GUID-shaped string drawn from `rnd`. */
+const HEX = '0123456789abcdef';
 export function randomGuid(rnd: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(rnd() * 16).toString(16)).join('');
+  let hex = '';
+  for (let i = 0; i < 32; i++) hex += HEX[Math.floor(rnd() * 16)]!;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(rnd() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ContentType } from '../api/content-types.js';
 import type { RecordFormat } from '../api/index.js';
@@ -88,7 +89,7 @@ const command: CommandModule = {
           perType.push({ contentType, ...s, records: r.lines.length });
         }
         const text = recordsHeader(format) + lines.join('');
-        if (opts.outputFile) writeFileAtomic(opts.outputFile, text);
+        if (opts.outputFile) writeFileAtomic(resolve(ctx.cwd, opts.outputFile), text);
         else ctx.stdout(text);
         const s = total;
         const summary = `${lines.length} records from ${s.blobsFetched} blobs (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records and ${s.duplicateBlobs} duplicate listings dropped; ${s.requests} requests, ${s.retries} retries)${opts.outputFile ? ` written to ${opts.outputFile}` : ''}`;
@@ -131,7 +132,7 @@ async function pullWithGraph(ctx: CliContext, opts: PullCommandOptions, start: n
       },
     });
     const text = recordsHeader(format) + r.lines.join('');
-    if (opts.outputFile) writeFileAtomic(opts.outputFile, text);
+    if (opts.outputFile) writeFileAtomic(resolve(ctx.cwd, opts.outputFile), text);
     else ctx.stdout(text);
     const s = r.stats;
     const summary = `${r.lines.length} records from ${s.queries} Graph audit log queries (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records dropped; ${s.requests} requests, ${s.retries} retries)${opts.outputFile ? ` written to ${opts.outputFile}` : ''}`;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
+import { PROFILE_NAMES } from '../api/emulator/profiles.js';
 import type { CommandModule } from './command-module.js';
 import { choice, cloudOption, nonNegativeInt, positiveInt } from './options.js';
 
@@ -8,11 +9,12 @@ interface EmulatorStartOptions {
   https?: boolean;
   seed: number;
   tenantId?: string;
-  eventsPerHour: number;
+  eventsPerHour?: number;
+  profile: string;
   days: number;
   faults?: string;
   cloud: string;
-  pageSize: number;
+  pageSize?: number;
   hostnames?: string[];
   publicUrl?: string;
   strictCloud: boolean;
@@ -41,11 +43,12 @@ const command: CommandModule = {
       .option('--https', 'serve HTTPS with a generated CA (printed as caFile; trust it with NODE_EXTRA_CA_CERTS)')
       .addOption(new Option('--seed <n>', 'seed of the synthetic records and of the faults').argParser(nonNegativeInt('--seed')).default(1))
       .option('--tenant-id <guid>', 'tenant id it serves (default: derived from the seed)')
-      .addOption(new Option('--events-per-hour <n>', 'synthetic audit records per hour').argParser(positiveInt('--events-per-hour')).default(20))
+      .option('--profile <name>', `tenant profile: ${PROFILE_NAMES.join(', ')} (records a day, launch share, record size, records per blob, page size)`, 'default')
+      .addOption(new Option('--events-per-hour <n>', 'synthetic audit records per hour (default: the profile\'s; 20 for default)').argParser(positiveInt('--events-per-hour')))
       .addOption(new Option('--days <n>', 'days of history before now').argParser(positiveInt('--days')).default(7))
       .option('--faults <spec>', 'faults per request: kind=rate,… with kinds throttle, server-error, af50005, af50006, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout, repeat-page, graph-throttle, query-failed, query-slow')
       .addOption(cloudOption({ defaultValue: 'commercial' }))
-      .addOption(new Option('--page-size <n>', 'content items per listing page').argParser(positiveInt('--page-size')).default(3))
+      .addOption(new Option('--page-size <n>', 'content items per listing page (default: the profile\'s; 3 for default)').argParser(positiveInt('--page-size')))
       .addOption(new Option('--hostnames <h1,h2,...>', 'with --https: host names the certificate also covers (e.g. the Microsoft hosts a client has fixed)').argParser(list))
       .option('--public-url <url>', 'public origin clients reach it at (links and authority metadata use it); else X-Forwarded-Proto/Host, else Host')
       .option('--no-strict-cloud', "serve every cloud's hosts and audiences (default: refuse another cloud's, as the real service does)")
@@ -59,18 +62,23 @@ const command: CommandModule = {
       .addOption(new Option('--window-rule <rule>', 'windows over 24 h: strict (AF20030) or lenient (first 24 h)').argParser(choice(['strict', 'lenient'] as const)))
       .option('--env-file <path>', 'write export lines (cloud, tenant, client id, URLs, CA, secret file reference) to this file')
       .action(async (opts: EmulatorStartOptions) => {
-        const { emulatorEnvLines, startEmulator } = await import('../api/index.js');
+        const { emulatorEnvLines, startEmulator, tenantProfile } = await import('../api/index.js');
         const { writeFileAtomic } = await import('../io/index.js');
+        const p = tenantProfile(opts.profile);
         const emu = await startEmulator({
+          eventsPerBlob: p.eventsPerBlob,
+          latencyMinutes: p.latencyMinutes,
+          duplicateRate: p.duplicateRate,
+          ...(p.name !== 'default' ? { recordMix: p.mix, apps: p.apps, users: p.users, noiseRecordBytes: p.noiseRecordBytes } : {}),
           port: opts.port,
           https: opts.https === true,
           seed: opts.seed,
           tenantId: opts.tenantId,
-          eventsPerHour: opts.eventsPerHour,
+          eventsPerHour: opts.eventsPerHour ?? (p.eventsPerDay !== undefined ? p.eventsPerDay / 24 : 20),
           days: opts.days,
           faults: opts.faults,
           cloud: opts.cloud,
-          pageSize: opts.pageSize,
+          pageSize: opts.pageSize ?? p.pageSize,
           strictCloud: opts.strictCloud,
           secretFile: opts.envFile !== undefined,
           ...(opts.hostnames ? { hostnames: opts.hostnames } : {}),

@@ -61,11 +61,76 @@ describe('flow simulate: the generated flows against the emulator, on one virtua
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout) as Record<string, number>;
-    expect(Object.keys(s)).toEqual(['eventsSeeded', 'launchEvents', 'rowsWritten', 'uniqueIds', 'duplicates', 'missingLaunches', 'appsUpdated', 'wrongLastLaunch', 'appsMarkedDeleted', 'appsDeletedSeeded', 'httpCalls', 'retries', 'runs', 'failedRuns']);
+    for (const k of ['launchEvents', 'missingLaunches', 'failedRuns', 'powerPlatformRequests', 'powerPlatformRequestsPerLaunch', 'powerPlatformRequestsPerDay', 'dataverseOperations', 'bytesDownloaded']) {
+      expect(s, k).toHaveProperty(k);
+    }
     expect(s.missingLaunches).toBe(0);
     expect((await runCliInProcess(['flow', 'simulate', '--events', '0'])).status).toBe(2);
-    expect((await runCliInProcess(['flow', 'simulate', '--events', '10', '--hours', '200'])).stderr).toMatch(/--hours must be an integer from 1 to 168/);
+    expect((await runCliInProcess(['flow', 'simulate', '--events', '10', '--hours', '800'])).stderr).toMatch(/--hours must be an integer from 1 to 720/);
     expect((await runCliInProcess(['flow', 'simulate', '--events', '10', '--faults', 'nope=1'])).status).toBe(2);
+  });
+});
+
+describe('flow simulate: watermark, outages, fallback, compare', () => {
+  it('catches up after an API outage and a day the flow was off: nothing missing, the outage runs fail and say so', async () => {
+    const r = await runCliInProcess(['flow', 'simulate', '--events', '900', '--hours', '30', '--outage', '3h@6h', '--flow-off', '12h@12h', '--output', 'json', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, number | string>;
+    expect(s).toMatchObject({ missingLaunches: 0, wrongLastLaunch: 0, runsSkipped: 12, watermark: '2026-01-05T00:00:00Z' });
+    expect(s.failedRuns).toBeGreaterThan(0);
+    expect(s.failedRuns).toBe(s.failedRunsDuringOutages);
+    expect(s.errorRows).toBe(s.failedRuns);
+  });
+
+  it('an outage longer than the API keeps content: an error row names the lost interval, the summary explains, exit 1', async () => {
+    const r = await runCliInProcess(['flow', 'simulate', '--events', '2400', '--hours', '216', '--flow-off', '192h@12h', '--output', 'json', '--quiet']);
+    expect(r.status).toBe(1);
+    const s = JSON.parse(r.stdout) as { missingLaunches: number; missingReasons: Record<string, number>; lostIntervals: string[]; errorRows: number };
+    expect(s.lostIntervals).toEqual(['2025-12-27T11:00:00Z to 2025-12-28T12:10:00Z']);
+    expect(s.missingLaunches).toBeGreaterThan(0);
+    expect(Object.keys(s.missingReasons)).toEqual(['lost: listed more than 7 days before the flow could read it (reported in an error row)']);
+    // The row naming the lost interval, and the run's own failure row.
+    expect(s.errorRows).toBe(2);
+  });
+
+  it('the row-by-row fallback writes the same rows at about one request per launch more', async () => {
+    const base = { events: 3000, hours: 4, seed: 5 };
+    const bulk = await simulateFlows(base);
+    const rows = await simulateFlows({ ...base, variables: { admin_AuditLogsWriteRowByRow: 'yes' } });
+    expect(rows).toMatchObject({ missingLaunches: 0, failedRuns: 0, wrongLastLaunch: 0, uniqueIds: bulk.uniqueIds });
+    expect(rows.dataverseRequests).toBeGreaterThan(bulk.launchEvents);
+    expect(bulk.dataverseRequests).toBeLessThan(bulk.launchEvents / 10);
+    const extra = (rows.powerPlatformRequests - bulk.powerPlatformRequests) / rows.launchEvents;
+    expect(extra).toBeGreaterThan(1);
+    expect(extra).toBeLessThan(1.3);
+  });
+
+  it('--compare runs the previous generated Sync flow on the same seed and prints both columns', async () => {
+    const fixture = join(REPO_ROOT, 'test', 'flowrun', 'fixtures', 'sync-before-issue-10.json');
+    const r = await runCliInProcess(['flow', 'simulate', '--events', '1500', '--hours', '3', '--compare', fixture, '--output', 'json', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as { generated: Record<string, number>; compared: Record<string, number> };
+    expect(c.generated.missingLaunches).toBe(0);
+    expect(c.compared.missingLaunches).toBe(0);
+    expect(c.compared.launchEvents).toBe(c.generated.launchEvents);
+    expect(c.compared.powerPlatformRequestsPerLaunch).toBeGreaterThan(3 * c.generated.powerPlatformRequestsPerLaunch!);
+    const text = await runCliInProcess(['flow', 'simulate', '--events', '300', '--hours', '2', '--compare', fixture, '--quiet']);
+    expect(text.stdout).toMatch(/powerPlatformRequestsPerLaunch\s+\d/);
+    expect(text.stdout).toMatch(/generated Sync\s+compared \(sync-before-issue-10\)/);
+  });
+
+  it.each([
+    [['--profile', 'tiny'], /unknown profile 'tiny'/],
+    [['--events', '10', '--hours', '24', '--outage', '6h@20h'], /ends after the simulated period of 24 h/],
+    [['--events', '10', '--outage', '2h@1h', '--outage', '2h@2h'], /overlap/],
+    [['--events', '10', '--flow-off', '-2h@1h'], /expected <duration>@<offset>/],
+    [['--events', '10', '--late-content', 'soon'], /--late-content 'soon'/],
+    [['--hours', '2'], /--events is needed with the default profile/],
+  ])('bad input %j exits 2 with one line', async (args, message) => {
+    const r = await runCliInProcess(['flow', 'simulate', ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
   });
 });
 
@@ -105,6 +170,6 @@ describe('flow run --start-emulator with the generated flows', () => {
   it('flow simulate ends its text output with the verdict', async () => {
     const r = await runCliInProcess(['flow', 'simulate', '--events', '40', '--hours', '1', '--seed', '3', '--quiet']);
     expect(r.status).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('PASS: every run succeeded and every launch was written once');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('PASS: every run outside outages succeeded and every launch was written once');
   });
 });

@@ -16,17 +16,16 @@ async function runGraphSteps(options: Omit<EmulatorOptions, 'clock'>, start: num
   const local = await startLocalEmulator(END, { seed: 4, hours: 24, eventsPerHour: 60, eventsPerBlob: 6, graphPageSize: 9, graphQuerySeconds: 90, ...options });
   try {
     const e = local.emulator;
-    // The flow uses the emulated cloud's own Graph and authority, as the build fills them per cloud.
     const cloud = CLOUDS.find((c) => c.id === (options.cloud ?? 'commercial'))!;
-    const GRAPH = `${cloud.graphUrl}/`;
-    const authentication: JsonObject = { type: 'ActiveDirectoryOAuth', authority: cloud.authorityUrl, tenant: e.tenantId, audience: GRAPH, clientId: e.clientId, secret: e.clientSecret };
+    const graph = `${cloud.graphUrl}/`;
+    const authentication: JsonObject = { type: 'ActiveDirectoryOAuth', authority: cloud.authorityUrl, tenant: e.tenantId, audience: graph, clientId: e.clientId, secret: e.clientSecret };
     const ctx = { envVars: [], connectionReferenceLogicalName: 'admin_CoECoreDataverseForApps' };
     const actions = sequence([
       ['Initialize_failures', initVariable('failures', 'array', [])],
       ['Initialize_records', initVariable('records', 'array', [])],
       ...graphQueryVariables(),
       ...graphQuerySteps(ctx, {
-        graphUrl: `'${GRAPH}'`,
+        graphUrl: `'${graph}'`,
         version,
         authentication,
         start: `'${iso(start)}'`,

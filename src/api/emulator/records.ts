@@ -38,6 +38,14 @@ export interface GenerateOptions {
   duplicateRate: number;
   /** Minutes between an event and the blob that carries it: uniformly in [min, max] (doc: typically 60–90). */
   latencyMinutes: [number, number];
+  /** Shares of all records (tenant profiles); default: 45% / 10% launches, 5% / 2% deletions (256 / 45). */
+  mix?: { launch256: number; launch45: number; delete256: number; delete45: number };
+  /** Apps and users the records name (default 12 and 25, picked uniformly); with a profile, apps are picked skewed. */
+  apps?: number;
+  users?: number;
+  skewedApps?: boolean;
+  /** Extra bytes of every record of other workloads (default 0). */
+  noiseRecordBytes?: number;
 }
 
 const REGION = 'na0030';
@@ -113,10 +121,10 @@ const NOISE = [
   { RecordType: 256, Workload: 'PowerPlatform', Operation: 'EnvironmentPropertyChange' },
 ] as const;
 
-/** Noise in Audit.General: records the CoE flows must ignore. */
-export function noiseRecord(c: Common, kind: number): AuditRecord {
+/** Noise in Audit.General: records the CoE flows must ignore (`padding` stands for the rest of a real record). */
+export function noiseRecord(c: Common, kind: number, padding?: string): AuditRecord {
   const n = NOISE[kind % NOISE.length]!;
-  return {
+  const r: AuditRecord = {
     CreationTime: c.creationTime,
     Id: c.id,
     Operation: n.Operation,
@@ -129,6 +137,8 @@ export function noiseRecord(c: Common, kind: number): AuditRecord {
     Workload: n.Workload,
     UserId: c.userId,
   };
+  if (padding) r.ObjectId = padding;
+  return r;
 }
 
 const SITE = 'https://contoso.sharepoint.example/sites/Finance';
@@ -271,18 +281,25 @@ export function contentIdFor(contentType: ContentType, created: number, serial: 
 /** Deterministic synthetic audit data for a seed: Audit.General blobs over `hours` hours before `now`. */
 export function generateSeededData(o: GenerateOptions): SeededData {
   const rnd = seededRandom(o.seed);
-  const apps: AppRef[] = Array.from({ length: 12 }, (_, i) => ({
+  const apps: AppRef[] = Array.from({ length: o.apps ?? 12 }, (_, i) => ({
     id: randomGuid(rnd),
     displayName: `Seeded app ${i + 1}`,
     environmentId: `Default-${o.tenantId}`,
     environmentName: 'Contoso (default)',
   }));
-  const users = Array.from({ length: 25 }, (_, i) => ({ upn: `user${i + 1}@contoso.example`, key: `1003BFFD${(0x9a000000 + i).toString(16).toUpperCase()}` }));
+  const users = Array.from({ length: o.users ?? 25 }, (_, i) => ({ upn: `user${i + 1}@contoso.example`, key: `1003BFFD${(0x9a000000 + i).toString(16).toUpperCase()}` }));
   const hourMs = 3_600_000;
   const historyStart = Math.floor(o.now / 60_000) * 60_000 - o.hours * hourMs;
   const total = Math.round(o.eventsPerHour * o.hours);
   const blobs: SeededBlob[] = [];
   let serial = 0;
+  const mix = o.mix ?? { launch256: 0.45, launch45: 0.1, delete256: 0.05, delete45: 0.02 };
+  const t1 = mix.launch256;
+  const t2 = t1 + mix.launch45;
+  const t3 = t2 + mix.delete256;
+  const t4 = t3 + mix.delete45;
+  // One shared string: a record's size in the blob without its memory.
+  const padding = o.noiseRecordBytes ? 'x'.repeat(o.noiseRecordBytes) : undefined;
   for (let h = 0; h < o.hours; h++) {
     const inHour = Math.floor(((h + 1) * total) / o.hours) - Math.floor((h * total) / o.hours);
     const count = Math.ceil(inHour / o.eventsPerBlob);
@@ -298,14 +315,14 @@ export function generateSeededData(o: GenerateOptions): SeededData {
         const [lo, hi] = o.latencyMinutes;
         const at = created - Math.round((lo + rnd() * (hi - lo)) * 60_000);
         const user = users[Math.floor(rnd() * users.length)]!;
-        const app = apps[Math.floor(rnd() * apps.length)]!;
+        const app = apps[o.skewedApps ? Math.floor(apps.length * rnd() ** 3) : Math.floor(rnd() * apps.length)]!;
         const c: Common = { id: randomGuid(rnd), creationTime: apiCreationTime(at), tenantId: o.tenantId, userId: user.upn, userKey: user.key };
         const r = rnd();
-        if (r < 0.45) records.push(powerPlatformAppRecord(c, 'LaunchPowerApp', app));
-        else if (r < 0.55) records.push(legacyPowerAppsRecord(c, 'LaunchPowerApp', app));
-        else if (r < 0.6) records.push(powerPlatformAppRecord(c, 'DeletePowerApp', app));
-        else if (r < 0.62) records.push(legacyPowerAppsRecord(c, 'DeletePowerApp', app));
-        else records.push(noiseRecord(c, Math.floor(rnd() * NOISE.length)));
+        if (r < t1) records.push(powerPlatformAppRecord(c, 'LaunchPowerApp', app));
+        else if (r < t2) records.push(legacyPowerAppsRecord(c, 'LaunchPowerApp', app));
+        else if (r < t3) records.push(powerPlatformAppRecord(c, 'DeletePowerApp', app));
+        else if (r < t4) records.push(legacyPowerAppsRecord(c, 'DeletePowerApp', app));
+        else records.push(noiseRecord(c, Math.floor(rnd() * NOISE.length), padding));
       }
       blobs.push({ contentType: 'Audit.General', contentId: contentIdFor('Audit.General', created, serial++), contentCreated: created, records });
     }

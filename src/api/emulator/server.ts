@@ -53,6 +53,15 @@ export interface EmulatorOptions extends GraphEmulatorOptions {
   latencyMinutes?: [number, number];
   /** Content listing page size (undocumented by Microsoft; small default so paging is always exercised). */
   pageSize?: number;
+  /** Tenant-profile shape of the records (src/api/emulator/profiles.ts): mix, apps, users, record size. */
+  recordMix?: { launch256: number; launch45: number; delete256: number; delete45: number };
+  apps?: number;
+  users?: number;
+  noiseRecordBytes?: number;
+  /** Blobs are listed this many minutes after their contentCreated (late content; default 0). */
+  lateContentMinutes?: number;
+  /** Periods (epoch ms, [start, end)) in which every Activity API request is answered 503 (outages). */
+  outages?: { startMs: number; endMs: number }[];
   /** Content types enabled at start, since the beginning of the history (default Audit.General). */
   subscriptions?: string[];
   /** `kind=rate,…` or rates by kind. */
@@ -264,7 +273,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     eventsPerBlob: options.eventsPerBlob ?? 10,
     duplicateRate: options.duplicateRate ?? 0.02,
     latencyMinutes: options.latencyMinutes ?? [60, 90],
+    ...(options.recordMix ? { mix: options.recordMix, skewedApps: true } : {}),
+    ...(options.apps ? { apps: options.apps } : {}),
+    ...(options.users ? { users: options.users } : {}),
+    ...(options.noiseRecordBytes ? { noiseRecordBytes: options.noiseRecordBytes } : {}),
   });
+  // Serialized blobs, most recent first out: a blob is fetched again on retries and duplicates.
+  const blobText = new Map<string, string>();
   const allBlobs = [...seeded.blobs, ...seeded.otherBlobs];
   const blobsById = new Map(allBlobs.map((b) => [b.contentId, b]));
   const blobsByType = new Map<ContentType, SeededBlob[]>(CONTENT_TYPES.map((t) => [t, []]));
@@ -352,7 +367,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const plainUrl = plain ? `http://127.0.0.1:${(plain.address() as { port: number }).port}` : undefined;
 
   function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-    const text = body === undefined ? '' : JSON.stringify(body);
+    sendText(res, status, body === undefined ? '' : JSON.stringify(body), extra);
+  }
+
+  function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
     res.writeHead(status, {
       'Content-Type': JSON_TYPE,
       'Cache-Control': 'no-cache',
@@ -387,7 +405,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const url = new URL(req.url ?? '/', `http://${host}`);
     const hostName = new URL(origin).hostname.toLowerCase();
     const hostCloud = CLOUDS.find((c) => c.managementHost === hostName);
-    const cloud = hostCloud ?? cloudOfGraphHost(hostName) ?? defaultCloud!;
+    // A Graph host picks its cloud when it is not the default cloud's (commercial and GCC share the global one).
+    const graphCloud = cloudOfGraphHost(hostName);
+    const cloud = hostCloud ?? (graphCloud && graphCloud.graphHost !== defaultCloud!.graphHost ? graphCloud : undefined) ?? defaultCloud!;
     const query = new Map<string, string>();
     for (const [k, v] of url.searchParams) query.set(k.toLowerCase(), v);
     const ctx: Ctx = { req, res, url, origin, query, cloud };
@@ -457,6 +477,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (urlTenant.toLowerCase() !== tenantId) throw new AfError('AF20011', afMessage('AF20011', urlTenant));
     const perms = [...(Array.isArray(claims.roles) ? (claims.roles as string[]) : []), ...(typeof claims.scp === 'string' ? claims.scp.split(' ') : [])];
     if (!perms.includes(ACTIVITY_FEED_READ)) throw new AfError('AF10001', afMessage('AF10001', perms.join(' ')));
+
+    // Outage: the whole API answers 503 (tokens are Entra's business and still issued).
+    if ((options.outages ?? []).some((o) => now() >= o.startMs && now() < o.endMs)) return send(res, 503, undefined, { 'Content-Length': '0' });
 
     // Quota: a token bucket per PublisherIdentifier; requests without one share the zero-GUID bucket (§8 item 20).
     const publisher = (query.get('publisheridentifier') || ZERO_GUID).toLowerCase();
@@ -648,9 +671,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return { start, end: e, rawStart: rs, rawEnd: re };
   }
 
+  const lateMs = (options.lateContentMinutes ?? 0) * 60_000;
   function listable(s: SubscriptionState, b: SeededBlob, t: number): boolean {
     const from = s.startedAt + (options.initialDelayMinutes ?? 0) * 60_000;
-    return b.contentCreated >= from && b.contentCreated <= t;
+    return b.contentCreated >= from && b.contentCreated + lateMs <= t;
   }
 
   function listContent(ctx: Ctx, urlTenant: string, target: string, attempt: number, perms: string[]): void {
@@ -793,7 +817,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       throw new AfError('AF20051', afMessage('AF20051', contentId));
     }
-    send(ctx.res, 200, b.records);
+    let text = blobText.get(contentId);
+    if (text === undefined) {
+      text = JSON.stringify(b.records);
+      blobText.set(contentId, text);
+      if (blobText.size > 64) blobText.delete(blobText.keys().next().value!);
+    }
+    sendText(ctx.res, 200, text);
   }
 
   function recomputeExpiredRecords(): void {

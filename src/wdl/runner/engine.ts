@@ -205,6 +205,8 @@ class FlowRun {
   readonly parameterValues = new Map<string, WdlValue>();
   readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   readonly schemaCache = new Map<string, ValidateFunction>();
+  /** Action definitions whose shape was checked (once per run). */
+  readonly checked = new WeakSet<object>();
 
   constructor(readonly options: RunOptions) {
     const { definition, connectionReferences } = locate(options.flow);
@@ -398,19 +400,23 @@ class FlowRun {
     if (++this.stats.actions > this.maxActions) throw new FlowDefinitionError(`the run executed more than ${this.maxActions} actions; stopped at '${name}'`);
     const type = String(def.type ?? '');
     const key = type.toLowerCase() === 'delay' ? 'wait' : type.toLowerCase();
-    const allowed = ALLOWED_KEYS[key];
-    if (!allowed) throw new WdlUnsupportedError(`the action type '${type}'`, name);
-    for (const k of Object.keys(def)) if (!allowed.includes(k)) throw new WdlUnsupportedError(`the property '${k}' on a ${type} action`, name);
-    if (key === 'openapiconnection') {
-      // The connector first: a flow that uses one the runner lacks stops naming it.
-      const host = isObject(def.inputs) && isObject(def.inputs.host) ? def.inputs.host : {};
-      const apiId = String(host.apiId ?? '');
-      if (apiId !== DATAVERSE_API) throw new WdlUnsupportedError(`the connector '${apiId.split('/').pop() || apiId}' (only Dataverse actions run locally)`, name);
-    }
     const rc = isObject(def.runtimeConfiguration) ? def.runtimeConfiguration : {};
-    for (const k of Object.keys(rc)) {
-      const ok = k === 'secureData' || (k === 'concurrency' && key === 'foreach') || (k === 'paginationPolicy' && key === 'openapiconnection');
-      if (!ok) throw new WdlUnsupportedError(`runtimeConfiguration.${k} on a ${type} action`, name);
+    // The shape of a definition is checked on its first execution only (loops run the same definitions again).
+    if (!this.checked.has(def)) {
+      const allowed = ALLOWED_KEYS[key];
+      if (!allowed) throw new WdlUnsupportedError(`the action type '${type}'`, name);
+      for (const k of Object.keys(def)) if (!allowed.includes(k)) throw new WdlUnsupportedError(`the property '${k}' on a ${type} action`, name);
+      if (key === 'openapiconnection') {
+        // The connector first: a flow that uses one the runner lacks stops naming it.
+        const host = isObject(def.inputs) && isObject(def.inputs.host) ? def.inputs.host : {};
+        const apiId = String(host.apiId ?? '');
+        if (apiId !== DATAVERSE_API) throw new WdlUnsupportedError(`the connector '${apiId.split('/').pop() || apiId}' (only Dataverse actions run locally)`, name);
+      }
+      for (const k of Object.keys(rc)) {
+        const ok = k === 'secureData' || (k === 'concurrency' && key === 'foreach') || (k === 'paginationPolicy' && key === 'openapiconnection');
+        if (!ok) throw new WdlUnsupportedError(`runtimeConfiguration.${k} on a ${type} action`, name);
+      }
+      this.checked.add(def);
     }
     const secured = securedParts(rc, name);
     const startTime = frame.clock.now();

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import type { CoeAuditConfig } from '../config/index.js';
-import type { Cloud } from '../clouds/index.js';
+import { lazyValidator } from '../io/lazy-require.js';
+import type { CoeAuditConfig } from '../config/config-schema.js';
+import type { Cloud } from '../clouds/cloud-table.js';
 import { UsageError, type Problem } from '../errors.js';
-import type { FlowEnvVar } from '../flows/index.js';
-import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
+import type { FlowEnvVar } from '../flows/shared.js';
+import { embeddedValue } from '../io/embedded.js';
+import { locateYamlPath, parseYaml } from '../io/yaml.js';
+import { readUtf8File } from '../io/read-file.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 /** Where the solution source lives in the package. */
@@ -111,12 +113,13 @@ export const SOLUTION_SOURCE_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile<SolutionSource>(SOLUTION_SOURCE_SCHEMA);
+// Compiled on first use (the package's own source is read from build/embedded/solution.json without it).
+const sourceValidator = lazyValidator<SolutionSource>(SOLUTION_SOURCE_SCHEMA, { allErrors: true, strict: true });
 
 /** Parses and validates the solution source; problems carry file, line and column. */
 export function parseSolutionSource(textValue: string, file: string): SolutionSource {
   const value = parseYaml(textValue, file);
+  const validate = sourceValidator();
   if (!validate(value)) {
     const problems: Problem[] = (validate.errors ?? []).map((e) => {
       const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
@@ -155,7 +158,10 @@ export function parseSolutionSource(textValue: string, file: string): SolutionSo
 
 /** Reads the solution source of the package (or another file, for tests). */
 export function loadSolutionSource(file: string = SOLUTION_SOURCE_FILE): SolutionSource {
-  return parseSolutionSource(readUtf8File(file), file);
+  const text = readUtf8File(file);
+  // The package's own source as `npm run build` stored it, parsed and checked from this very text.
+  const stored = file === SOLUTION_SOURCE_FILE ? (embeddedValue('solution', text) as SolutionSource | undefined) : undefined;
+  return stored ?? parseSolutionSource(text, file);
 }
 
 /** Applies coe-audit.config.yaml `solution.*` over the source. */

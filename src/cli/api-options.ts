@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { CONTENT_TYPES, type ContentType } from '../api/content-types.js';
-import type { ApiFlags, ApiSession } from '../api/index.js';
+import type { ApiFlags } from '../api/settings.js';
+import type { ApiSession } from '../api/activity.js';
 import type { CliContext } from './context.js';
 import type { CoeOption} from './options.js';
 import { cloudOption, listOption, outputOption, type OutputMode } from './options.js';

@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TIMESTAMP, runBuild, type BuildReport } from '../audit-solution/index.js';
-import { resolveClouds } from '../clouds/index.js';
-import { loadConfig } from '../config/index.js';
-import { formatStylish } from '../diagnostics/index.js';
+import { DEFAULT_TIMESTAMP, runBuild, type BuildReport } from '../audit-solution/build.js';
+import { resolveClouds } from '../clouds/resolve-cloud.js';
+import { loadConfig } from '../config/load-config.js';
+import { formatStylish } from '../diagnostics/formatters/index.js';
 import type { CommandModule } from './command-module.js';
 import { choice, cloudsOption, outputOption } from './options.js';
 

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { convertCsv, DEFAULT_MAX_RECORD_BYTES, type ConvertTarget } from '../csv/index.js';
+import { convertCsv, type ConvertTarget } from '../csv/convert.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
 import type { CommandModule } from './command-module.js';
 import { choice, operationOption, outputFileOption, positiveInt } from './options.js';
 import { byteProgress } from './progress.js';

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { DEFAULT_MAX_RECORD_BYTES, inspectCsv, type InspectResult } from '../csv/index.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
+import { inspectCsv, type InspectResult } from '../csv/inspect.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
 import { byteProgress } from './progress.js';

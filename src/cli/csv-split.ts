@@ -1,5 +1,6 @@
 import { Option } from 'commander';
-import { DEFAULT_MAX_RECORD_BYTES, splitCsv, type SplitResult } from '../csv/index.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
+import { splitCsv, type SplitResult } from '../csv/split.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
 import { byteProgress } from './progress.js';

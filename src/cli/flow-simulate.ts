@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { simulateFlows } from '../flowrun/index.js';
+import { simulateFlows } from '../flowrun/simulate.js';
 import { InvalidArgumentError } from 'commander';
-import { stableJson } from '../io/index.js';
+import { stableJson } from '../io/stable-json.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
 

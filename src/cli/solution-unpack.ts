@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { unpackToFolder } from '../solution/index.js';
+import { unpackToFolder } from '../solution/files.js';
 import type { CommandModule } from './command-module.js';
 
 const command: CommandModule = {

@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
-import { readSourceTree, unpackSolution, type SourceTree } from '../solution/index.js';
+import { decodeUtf8, readUserFile, readUtf8File } from '../io/read-file.js';
+import { readSourceTree, type SourceTree } from '../solution/source-tree.js';
+import { unpackSolution } from '../solution/unpack.js';
 
 export interface LocatedFlow {
   /** The flow's JSON (the packaged file). */

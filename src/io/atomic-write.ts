@@ -37,9 +37,15 @@ export function writeTreeAtomic(target: string, files: ReadonlyMap<string, strin
     tmp = mkdtempSync(join(parent, `.${basename(abs)}.tmp-`));
     // mkdtemp creates 0700; the finished folder gets the permissions a plain mkdir would give it.
     chmodSync(tmp, 0o777 & ~process.umask());
+    // Each folder is made once (a tree of hundreds of files has a few dozen folders).
+    const made = new Set<string>([tmp]);
     for (const [rel, data] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const out = safeJoin(tmp, rel);
-      mkdirSync(dirname(out), { recursive: true });
+      const dir = dirname(out);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       writeFileSync(out, data);
     }
     if (existsSync(abs)) {

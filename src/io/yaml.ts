@@ -1,11 +1,15 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyRequire } from './lazy-require.js';
+
+/** The yaml package, loaded on the first parse. */
+const YAML = () => lazyRequire<typeof Yaml>('yaml');
 import { UsageError, type Problem } from '../errors.js';
 import { readUtf8File } from './read-file.js';
 
 /** Parses YAML text; syntax errors become one UsageError problem each, with line:column. */
 export function parseYaml(text: string, file: string): unknown {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (YAML().LineCounter)();
+  const doc = YAML().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems: Problem[] = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
@@ -26,14 +30,14 @@ export function locateYamlPath(
   path: readonly (string | number)[],
   options: { key?: boolean } = {},
 ): { line: number; column: number } | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const lineCounter = new (YAML().LineCounter)();
+  const doc = YAML().parseDocument(text, { lineCounter });
   if (options.key && path.length > 0) {
     // Point at the key itself (for "unknown key" findings), not at its value.
     const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
-      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    if (YAML().isMap(parent)) {
+      const pair = parent.items.find((p) => YAML().isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
+      const range = pair && YAML().isScalar(pair.key) ? pair.key.range : undefined;
       if (range) {
         const pos = lineCounter.linePos(range[0]);
         return { line: pos.line, column: pos.col };

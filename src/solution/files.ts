@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
-import { readUserFile, writeFileAtomic, writeTreeAtomic } from '../io/index.js';
+import { readUserFile } from '../io/read-file.js';
+import { writeFileAtomic, writeTreeAtomic } from '../io/atomic-write.js';
 import { managedZipPath, packSolution, type PackageType } from './pack.js';
 import { locatePac, pacPackArgs, runPac, type PacLocator, type Spawner } from './pac.js';
 import { readSourceTree, type SourceTree } from './source-tree.js';

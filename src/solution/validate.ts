@@ -1,7 +1,9 @@
-import type { Diagnostic } from '../diagnostics/index.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
-import { decodeUtf8 } from '../io/index.js';
-import { parseTemplate, walkFlowExpressions, WdlSyntaxError, type WdlExpr, type WdlTemplate } from '../wdl/index.js';
+import { decodeUtf8 } from '../io/read-file.js';
+import { parseTemplate, WdlSyntaxError } from '../wdl/parser.js';
+import { walkFlowExpressions } from '../wdl/walk.js';
+import type { WdlExpr, WdlTemplate } from '../wdl/ast.js';
 import { CUSTOMIZATIONS_XML, MAX_CONNECTOR_NAME_LENGTH, SOLUTION_XML } from './pack.js';
 import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
 import { unpackSolution, type UnpackOptions } from './unpack.js';

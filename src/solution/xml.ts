@@ -1,6 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { UsageError } from '../errors.js';
-import { decodeUtf8 } from '../io/index.js';
+import { decodeUtf8 } from '../io/read-file.js';
 
 /**
  * A small XML tree that keeps what pac's serializer (.NET XDocument) keeps: element and attribute order,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { newAjv } from '../../io/lazy-require.js';
 import { addTicks, addUnits, isoInstant, parseTimestamp, type Instant } from '../datetime.js';
 import { evaluateDeep, evaluateString, type EvalContext } from '../evaluate.js';
 import { FUNCTIONS } from '../functions.js';
@@ -138,7 +139,7 @@ class FlowRun {
   response: RunResult['response'] = null;
   guidCounter = 0;
   readonly parameterValues = new Map<string, WdlValue>();
-  readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  readonly ajv = newAjv({ strict: false, allErrors: true, validateFormats: false });
   readonly schemaCache = new Map<string, ValidateFunction>();
 
   constructor(readonly options: RunOptions) {

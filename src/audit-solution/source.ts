@@ -114,7 +114,7 @@ export const SOLUTION_SOURCE_SCHEMA = {
 } as const;
 
 // Compiled on first use (the package's own source is read from build/embedded/solution.json without it).
-const sourceValidator = lazyValidator<SolutionSource>(SOLUTION_SOURCE_SCHEMA, { allErrors: true, strict: true });
+const sourceValidator = lazyValidator<SolutionSource>('solution-source', SOLUTION_SOURCE_SCHEMA);
 
 /** Parses and validates the solution source; problems carry file, line and column. */
 export function parseSolutionSource(textValue: string, file: string): SolutionSource {

@@ -13,7 +13,7 @@ export const CONFIG_FILE_NAMES = ['coe-audit.config.yaml', 'coe-audit.config.yml
 const SECRET_KEY = /^(client)?secret(value)?$|password|^(client)?certificate(key)?$/i;
 
 // Compiled on first use: commands that never read a config file don't pay for it.
-const configValidator = lazyValidator<CoeAuditConfig>(CONFIG_SCHEMA, { allErrors: true, strict: true });
+const configValidator = lazyValidator<CoeAuditConfig>('config', CONFIG_SCHEMA);
 function validateConfig(value: unknown): value is CoeAuditConfig {
   return configValidator()(value);
 }

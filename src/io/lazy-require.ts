@@ -24,8 +24,24 @@ export function newAjv(options: Options): Ajv {
   return new (lazyRequire<typeof AjvModule>('ajv').Ajv)(options);
 }
 
-/** A schema validator compiled on its first use (ajv loaded then): `const v = validator(); v(value); v.errors`. */
-export function lazyValidator<T>(schema: object, options: Options): () => ValidateFunction<T> {
-  let compiled: ValidateFunction<T> | undefined;
-  return () => (compiled ??= newAjv(options).compile<T>(schema));
+/** ajv options of the validators below, shared with scripts/build-validators.mjs so both paths agree. */
+export const STRICT_SCHEMA_OPTIONS = { allErrors: true, strict: true } as const;
+
+/**
+ * A schema validator made on its first use: the precompiled ajv standalone module `npm run build` wrote as
+ * build/schemas/<name>.cjs (scripts/build-validators.mjs), else compiled here (tests run from src/), ajv loaded
+ * then. Use: `const v = validator(); if (!v(value)) … v.errors`.
+ */
+export function lazyValidator<T>(name: string, schema: object): () => ValidateFunction<T> {
+  let made: ValidateFunction<T> | undefined;
+  return () => (made ??= precompiledValidator<T>(name) ?? newAjv(STRICT_SCHEMA_OPTIONS).compile<T>(schema));
+}
+
+function precompiledValidator<T>(name: string): ValidateFunction<T> | undefined {
+  try {
+    return require(`../schemas/${name}.cjs`) as ValidateFunction<T>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
 }

@@ -17,7 +17,7 @@ export interface StoreSeed {
   tables?: Record<string, WdlObject[]>;
 }
 
-const SEED_SCHEMA = {
+export const SEED_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -59,7 +59,7 @@ const SEED_SCHEMA = {
 } as const;
 
 // Compiled on first use: loading this module costs no ajv.
-const seedValidator = lazyValidator<StoreSeed>(SEED_SCHEMA, { allErrors: true, strict: true });
+const seedValidator = lazyValidator<StoreSeed>('store-seed', SEED_SCHEMA);
 
 /** Validates a parsed seed; problems name the file and, for YAML/JSON text, the line and column. */
 export function checkSeed(value: unknown, file: string, text?: string): StoreSeed {

@@ -28,9 +28,10 @@ const { STRICT_SCHEMA_OPTIONS } = await import(join(build, 'io', 'lazy-require.j
 const { CONFIG_SCHEMA } = await import(join(build, 'config', 'config-schema.js'));
 const { SEED_SCHEMA } = await import(join(build, 'store', 'seed.js'));
 const { SOLUTION_SOURCE_SCHEMA } = await import(join(build, 'audit-solution', 'source.js'));
+const { DEFINITIONS_SCHEMA } = await import(join(build, 'store', 'schema.js'));
 const strict = new Ajv({ ...STRICT_SCHEMA_OPTIONS, code });
 const more = new Map();
-for (const [name, schema] of Object.entries({ config: CONFIG_SCHEMA, 'store-seed': SEED_SCHEMA, 'solution-source': SOLUTION_SOURCE_SCHEMA })) {
+for (const [name, schema] of Object.entries({ config: CONFIG_SCHEMA, 'store-seed': SEED_SCHEMA, 'solution-source': SOLUTION_SOURCE_SCHEMA, 'table-definitions': DEFINITIONS_SCHEMA })) {
   more.set(`${name}.cjs`, standaloneCode.default(strict, strict.compile(schema)));
 }
 writeTreeAtomic(join(build, 'schemas'), more);

@@ -4,10 +4,11 @@ import type { CoeAuditConfig } from '../config/config-schema.js';
 import type { Cloud } from '../clouds/cloud-table.js';
 import { UsageError, type Problem } from '../errors.js';
 import type { FlowEnvVar } from '../flows/shared.js';
-import { embeddedValue } from '../io/embedded.js';
-import { locateYamlPath, parseYaml } from '../io/yaml.js';
+import { parseYaml, yamlLocator, type YamlLocator } from '../io/yaml.js';
 import { readUtf8File } from '../io/read-file.js';
+import { isSecretLikeName } from '../redact.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { embeddedValue } from '../io/embedded.js';
 
 /** Where the solution source lives in the package. */
 export const SOLUTION_SOURCE_FILE = join(PACKAGE_ROOT, 'solution', 'solution.yaml');
@@ -120,10 +121,12 @@ const sourceValidator = lazyValidator<SolutionSource>('solution-source', SOLUTIO
 export function parseSolutionSource(textValue: string, file: string): SolutionSource {
   const value = parseYaml(textValue, file);
   const validate = sourceValidator();
+  let locator: YamlLocator | undefined;
+  const locate = (path: (string | number)[]) => (locator ??= yamlLocator(textValue))(path);
   if (!validate(value)) {
     const problems: Problem[] = (validate.errors ?? []).map((e) => {
       const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      const where = locateYamlPath(textValue, path) ?? {};
+      const where = locate(path) ?? {};
       const p = e.params as Record<string, unknown>;
       const detail = e.keyword === 'additionalProperties' ? `unknown key '${String(p.additionalProperty)}'` : (e.message ?? 'is invalid');
       return { file, ...where, message: `${path.join('.') || '(top level)'}: ${detail}` };
@@ -134,11 +137,21 @@ export function parseSolutionSource(textValue: string, file: string): SolutionSo
   const seen = new Set<string>();
   for (const [i, v] of src.environmentVariables.entries()) {
     if (seen.has(v.schemaName)) {
-      throw new UsageError([{ file, ...(locateYamlPath(textValue, ['environmentVariables', i, 'schemaName']) ?? {}), message: `duplicate environment variable ${v.schemaName}` }]);
+      throw new UsageError([{ file, ...(locate(['environmentVariables', i, 'schemaName']) ?? {}), message: `duplicate environment variable ${v.schemaName}` }]);
     }
     seen.add(v.schemaName);
+    if (v.default !== undefined && (v.type === 'Secret' || isSecretLikeName(v.schemaName))) {
+      // The default would be written into every zip and deployment settings file.
+      throw new UsageError([
+        {
+          file,
+          ...(locate(['environmentVariables', i, 'default']) ?? {}),
+          message: `${v.schemaName} holds a secret, so it takes no default (it would be written into every solution zip); remove 'default:' and set the value in the environment after import`,
+        },
+      ]);
+    }
     if (v.type === 'Number' && v.default !== undefined && !/^-?\d+$/.test(v.default)) {
-      throw new UsageError([{ file, ...(locateYamlPath(textValue, ['environmentVariables', i, 'default']) ?? {}), message: `default of Number variable ${v.schemaName} must be an integer` }]);
+      throw new UsageError([{ file, ...(locate(['environmentVariables', i, 'default']) ?? {}), message: `default of Number variable ${v.schemaName} must be an integer` }]);
     }
   }
   for (const [i, v] of src.environmentVariables.entries()) {
@@ -146,7 +159,7 @@ export function parseSolutionSource(textValue: string, file: string): SolutionSo
       const unknown = [...(v[key] ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).filter((k) => !PLACEHOLDERS.includes(k));
       if (unknown.length > 0) {
         throw new UsageError([
-          { file, ...(locateYamlPath(textValue, ['environmentVariables', i, key]) ?? {}), message: `unknown placeholder {{${unknown[0]}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
+          { file, ...(locate(['environmentVariables', i, key]) ?? {}), message: `unknown placeholder {{${unknown[0]}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
         ]);
       }
     }

@@ -1,6 +1,7 @@
 import { CommanderError, type Command } from 'commander';
-import { RuntimeError, UsageError } from '../errors.js';
+import { fileSystemError, isFileSystemError, RuntimeError, UsageError } from '../errors.js';
 import type { CliContext, CliIO } from './context.js';
+import { refuseSecretOptions } from './secret-options.js';
 import type { CommandEntry, CommandModule } from './command-module.js';
 import { COMMANDS, NOUNS } from './commands.js';
 import { commandDocsPath, DOCS_BASE_URL } from './docs-url.js';
@@ -81,6 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     exitCode: 0,
   };
   try {
+    refuseSecretOptions(argv);
     const program = createProgram(ctx, await loadCommands(argv));
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
@@ -104,6 +106,11 @@ function reportError(e: unknown, ctx: CliContext): number {
     ctx.stderr(`coe-audit: error: ${e.message}\n`);
     if (ctx.debugEnabled && e.stack) ctx.stderr(`${e.stack}\n`);
     return 2;
+  }
+  if (isFileSystemError(e) && e.path) {
+    // A file-system failure no reader mapped: still one line naming the path, never "internal error".
+    const verb = /^(open|read|stat|lstat|scandir|access)/.test(e.syscall ?? '') ? 'read' : 'write';
+    return reportError(fileSystemError(e.path, e, verb), ctx);
   }
   const err = e instanceof Error ? e : new Error(String(e));
   ctx.stderr(`coe-audit: internal error: ${err.message}${ctx.debugEnabled ? '' : ' (run with --debug for the stack trace)'}\n`);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as RefParser from '@apidevtools/json-schema-ref-parser';
+import { checkJsonNesting } from '../io/nesting.js';
 import { ajvErrorsToDiagnostics } from '../diagnostics/ajv-adapter.js';
 import type { Diagnostic, RuleMeta } from '../diagnostics/diagnostic.js';
 import { ACTIVITY_API_RULES } from './rules/activity-api.js';
@@ -60,6 +61,7 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
   const json = (key: 'apiDefinition' | 'apiProperties' | 'settings'): Json | undefined => {
     const t = text(key);
     if (t === undefined) return undefined;
+    checkJsonNesting(t, names[key]);
     try {
       const v: unknown = JSON.parse(t);
       if (v && typeof v === 'object' && !Array.isArray(v)) return v as Json;

@@ -1,6 +1,6 @@
 /** Reading a Purview export as a stream of records: the shared front of split, inspect and convert. */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
 import { CURRENT_LAYOUT, detectLayout, LEGACY_LAYOUT, type Layout } from './layout.js';
 import { countLineFeeds, RecordScanner, RecordTooLongError, type RecordHandler, type ScanEngine } from './scanner.js';
 
@@ -41,8 +41,7 @@ export function checkInputFile(file: string): number {
     if (!st.isFile()) throw new UsageError([{ file, message: 'is not a file' }]);
     return st.size;
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([{ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    throw fileSystemError(file, e);
   }
 }
 
@@ -116,7 +115,7 @@ export async function scanPurviewFile(
     if (e instanceof HandlerFailure) throw e.cause;
     const code = (e as NodeJS.ErrnoException).code;
     if (e instanceof UsageError || !code) throw e;
-    throw new UsageError([{ file, message: `cannot read: ${code}` }], { cause: e });
+    throw fileSystemError(file, e);
   }
   const end = scanner.end();
   let unterminated: ScanResult['unterminated'];

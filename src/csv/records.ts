@@ -1,4 +1,5 @@
 /** Reading one data record of an export into its parts, for inspect and convert (split never looks inside). */
+import { jsonNestingExceeded, MAX_NESTING_DEPTH } from '../io/nesting.js';
 import { parseCreationDate } from './dates.js';
 import { parseFields } from './fields.js';
 import type { Layout } from './layout.js';
@@ -106,6 +107,8 @@ export function readRecord(buf: Buffer, start: number, end: number, layout: Layo
     return { ok: false, reason: `has ${fields.length} column${fields.length === 1 ? '' : 's'}, expected ${layout.columns.length}` };
   }
   let audit: unknown;
+  const deep = jsonNestingExceeded(fields[layout.auditData]!);
+  if (deep) return { ok: false, reason: `AuditData nests deeper than ${MAX_NESTING_DEPTH} levels (at character ${deep.offset + 1}; the limit of every structured input, see docs/limits.md)` };
   try {
     audit = JSON.parse(fields[layout.auditData]!);
   } catch (e) {

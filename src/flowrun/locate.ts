@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { checkJsonNesting } from '../io/nesting.js';
 import { decodeUtf8, readUserFile, readUtf8File } from '../io/read-file.js';
 import { readSourceTree, type SourceTree } from '../solution/source-tree.js';
 import { unpackSolution } from '../solution/unpack.js';
@@ -18,6 +19,7 @@ const MAX_SOLUTION_ZIP_BYTES = 256 * 1024 * 1024;
 
 function parseFlowJson(text: string, file: string, displayName?: string): LocatedFlow {
   let flow: unknown;
+  checkJsonNesting(text, file);
   try {
     flow = JSON.parse(text);
   } catch (e) {
@@ -68,7 +70,7 @@ export function locateFlow(flow: string, solution: string | undefined, cwd: stri
   if (!solution) {
     throw new UsageError(`flow '${flow}' is not a file; give a flow JSON file, or --solution <folder|zip> to run a flow by its display name`);
   }
-  const tree = readSolution(solution);
+  const tree = readSolution(resolve(cwd, solution));
   const flows = listSolutionFlows(tree, solution);
   const want = direct ? basename(direct).toLowerCase() : flow.toLowerCase();
   let hit = flows.find((f) => f.displayName.toLowerCase() === want) ?? flows.find((f) => basename(f.path).toLowerCase() === want);

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
+import { checkJsonNesting } from '../io/nesting.js';
 import { decodeUtf8 } from '../io/read-file.js';
 import { parseTemplate, WdlSyntaxError } from '../wdl/parser.js';
 import { walkFlowExpressions } from '../wdl/walk.js';
@@ -200,8 +201,12 @@ function checkFlow(file: string, data: Uint8Array, ctx: { references: Set<string
   const report = (code: string, path: (string | number)[], message: string) => out.push({ code, severity: 'error', path, message, file });
   let flow: unknown;
   try {
-    flow = JSON.parse(decodeUtf8(data, file));
+    const text = decodeUtf8(data, file);
+    // Too deep to walk is not a finding but a refusal (exit 2), with the place.
+    checkJsonNesting(text, file);
+    flow = JSON.parse(text);
   } catch (e) {
+    if (e instanceof UsageError && /nests deeper/.test(e.message)) throw e;
     report('flow-json-invalid', [], `does not parse as JSON: ${e instanceof UsageError ? e.problems[0]!.message : (e as Error).message}`);
     return;
   }

@@ -141,7 +141,7 @@ describe('coe-audit connector validate (built CLI)', () => {
   it('exits 2 on a folder that does not exist', async () => {
     const r = await runBuiltCli(['connector', 'validate', 'nowhere'], { cwd: work });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/nowhere: cannot read the folder \(ENOENT\)/);
+    expect(r.stderr).toMatch(/nowhere: cannot read: ENOENT \(no such file or folder\)/);
     expect(r.stdout).toBe('');
     noStack(r.stderr);
   });

@@ -16,7 +16,7 @@ interface Options {
 const command: CommandModule = {
   noun: 'flow',
   verb: 'simulate',
-  example: 'coe-audit flow simulate --events 200 --hours 6 --faults throttle=0.05',
+  example: 'coe-audit flow simulate --events 100 --hours 3 --faults throttle=0.05',
   register(parent, ctx) {
     parent
       .command('simulate')

@@ -33,6 +33,8 @@ export interface BuildOptions {
   source?: SolutionSource;
   /** The connector source (default: connector/ of the package). */
   connectorSource?: ConnectorSource;
+  /** Told before each cloud is built (`building gcc (2 of 4)`), for progress on stderr. */
+  onProgress?: (line: string) => void;
 }
 
 export interface BuiltFile {
@@ -67,7 +69,8 @@ export async function buildArtefacts(options: BuildOptions): Promise<BuiltCloud[
   const packageTypes = options.packageTypes ?? (['Unmanaged', 'Managed'] as const);
   const timestamp = options.timestamp ?? new Date(DEFAULT_TIMESTAMP);
   const out: BuiltCloud[] = [];
-  for (const cloud of options.clouds) {
+  for (const [n, cloud] of options.clouds.entries()) {
+    options.onProgress?.(`building ${cloud.id} (${n + 1} of ${options.clouds.length})`);
     const settings = settingsForCloud(options.config, cloud.id);
     const clientId = options.config.cloudSettings?.[cloud.id]?.clientId ?? options.config.connector?.clientId ?? settings.clientId;
     const variant = buildConnectorVariant(connectorSource, cloud, {

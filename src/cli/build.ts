@@ -32,6 +32,7 @@ const command: CommandModule = {
           timestamp: new Date(opts.timestamp),
           outputDirectory: isAbsolute(dir) ? dir : resolve(ctx.cwd, dir),
           check: opts.check === true,
+          onProgress: (line) => ctx.info(line),
         });
         if (report.diagnostics.length > 0) ctx.stderr(formatStylish(report.diagnostics));
         ctx.info(summary(report));

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { convertCsv, type ConvertTarget } from '../csv/convert.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
@@ -33,7 +34,7 @@ const command: CommandModule = {
               dedupe: opts.dedupe === true,
               maxRecordBytes: opts.maxRecordBytes,
               onProgress: byteProgress(ctx, file),
-              ...(opts.outputFile !== undefined ? { out: opts.outputFile } : {}),
+              ...(opts.outputFile !== undefined ? { out: resolve(ctx.cwd, opts.outputFile) } : {}),
             },
             (t) => ctx.stdout(t),
           ));

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
 import { splitCsv, type SplitResult } from '../csv/split.js';
@@ -21,7 +22,7 @@ const command: CommandModule = {
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
       .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (file: string, opts: { rows: number; maxBytes?: number; outputDirectory?: string; maxRecordBytes: number; output: 'json' | 'text' }) => {
-        const outputDirectory = opts.outputDirectory ?? (file === '-' ? ctx.cwd : undefined);
+        const outputDirectory = opts.outputDirectory !== undefined ? resolve(ctx.cwd, opts.outputDirectory) : file === '-' ? ctx.cwd : undefined;
         const result = await withInputFile(ctx, file, (path) => splitCsv({
           file: path,
           rows: opts.rows,

@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/api/index.js';
@@ -11,7 +11,8 @@ import { makeTempDir } from '../helpers/temp-dir.js';
  * line of a ```sh block, outside the Usage synopsis, runs in-process in a sandbox that holds a copy of examples/
  * and a fresh `coe-audit build` in dist/. Lines of a page run in order, in one sandbox per page.
  * - Activity API commands (content, subscription, doctor) talk to an emulator serving the cloud they name, with the
- *   tenant and client of examples/coe-audit.config.yaml, and the secret in COE_AUDIT_CLIENT_SECRET, as the docs say.
+ *   tenant and client of examples/coe-audit.config.yaml, and the secret in COE_AUDIT_CLIENT_SECRET, as the docs say;
+ *   with `--api`, its Graph audit log query API too (`--graph-url`).
  * - `emulator start` runs in the background until the page is done; `http://127.0.0.1:<port>` in later lines of the
  *   page is its address, and its client secret is COE_AUDIT_CLIENT_SECRET for them.
  * - `> file` is supported; any other shell construct fails the test (write examples as plain commands).
@@ -101,17 +102,30 @@ const byPage = pages
   .map((p) => ({ page: p.slice(REPO_ROOT.length + 1), examples: examplesOf(p.slice(REPO_ROOT.length + 1), readFileSync(p, 'utf8')) }))
   .filter((p) => p.examples.length > 0);
 
+async function inSandbox<T>(cwd: string, run: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await run();
+  } finally {
+    process.chdir(before);
+  }
+}
+
 const emulators = new Map<string, RunningEmulator>();
 let dist: string;
 
 async function emulatorFor(cloud: string): Promise<RunningEmulator> {
   let emu = emulators.get(cloud);
   if (!emu) {
-    emu = await startEmulator({ https: true, cloud, seed: 5, tenantId: TENANT, clientId: CLIENT, days: 2, eventsPerHour: 2 });
+    emu = await startEmulator({ https: true, cloud, seed: 5, tenantId: TENANT, clientId: CLIENT, days: 2, eventsPerHour: 2, graphQueryStartSeconds: 0, graphQuerySeconds: 1 });
     emulators.set(cloud, emu);
   }
   return emu;
 }
+
+/** What the repository holds at the top and in examples/ before the examples run: they must add nothing there. */
+const repoBefore = [...readdirSync(REPO_ROOT), ...readdirSync(join(REPO_ROOT, 'examples')).map((f) => `examples/${f}`)].sort();
 
 beforeAll(async () => {
   dist = makeTempDir('docs-dist');
@@ -133,8 +147,8 @@ describe('every shell example in the docs runs as written', () => {
   for (const { page, examples } of byPage) {
     it(page, async () => {
       const cwd = makeTempDir('docs');
-      // The package's folders, read only, are linked; dist/ (which examples write into) is a copy.
-      for (const folder of ['examples', 'connector', 'solution']) symlinkSync(join(REPO_ROOT, folder), join(cwd, folder), 'dir');
+      // Copies, not links: an example may write next to its input (csv split does by default).
+      for (const folder of ['examples', 'connector', 'solution']) cpSync(join(REPO_ROOT, folder), join(cwd, folder), { recursive: true });
       if (examples.some((e) => e.text.includes('dist'))) cpSync(join(dist, 'dist'), join(cwd, 'dist'), { recursive: true });
       const background: { stop: () => void; done: Promise<number> }[] = [];
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, COE_AUDIT_TENANT_ID: TENANT, COE_AUDIT_CLIENT_ID: CLIENT };
@@ -169,8 +183,12 @@ describe('every shell example in the docs runs as written', () => {
             const emu = await emulatorFor(cloudAt >= 0 ? argv[cloudAt + 1]!.toLowerCase() : 'commercial');
             io.env = { ...io.env, COE_AUDIT_CLIENT_SECRET: emu.clientSecret, NODE_EXTRA_CA_CERTS: emu.caFile! };
             argv = [...argv, '--management-url', emu.managementUrl, '--authority-url', emu.authorityUrl];
+            // --api graph: the same emulator serves the Graph audit log query API.
+            if (argv.includes('--api')) argv.push('--graph-url', emu.managementUrl);
           }
-          const status = await runCli(argv, io);
+          // The sandbox is the process's working directory too, so a path any code resolves on its own (not
+          // against the CLI's cwd) stays inside it: nothing is written into the repository.
+          const status = await inSandbox(cwd, () => runCli(argv, io));
           if (status !== parsed.expect) throw new Error(`${where}\nexited ${status}, expected ${parsed.expect}; stderr:\n${stderr}`);
           if (parsed.redirect) writeFileSync(join(cwd, parsed.redirect), stdout);
         }
@@ -182,4 +200,9 @@ describe('every shell example in the docs runs as written', () => {
       }
     });
   }
+
+  it('wrote nothing into the repository', () => {
+    const after = [...readdirSync(REPO_ROOT), ...readdirSync(join(REPO_ROOT, 'examples')).map((f) => `examples/${f}`)].sort();
+    expect(after).toEqual(repoBefore);
+  });
 });

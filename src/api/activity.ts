@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../csv/index.js';
+import type { AuditRecord } from '../csv/purview-row.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { TokenProvider } from './auth.js';
 import { CONTENT_TYPES, type ContentType } from './content-types.js';

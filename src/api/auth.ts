@@ -1,5 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { ConfidentialClientApplication, type Configuration, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
+import type * as Msal from '@azure/msal-node';
+import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { lazyRequire } from '../io/lazy-require.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import { authorityMetadataFor } from './authority.js';
 import type { HttpClient } from './http.js';
@@ -83,6 +85,8 @@ export function createTokenProvider(o: TokenProviderOptions): TokenProvider {
   };
   if (o.credential.kind === 'secret') auth.clientSecret = o.credential.secret;
   else auth.clientCertificate = readCertificateCredential(o.credential.pem, o.credential.file);
+  // MSAL is loaded when the first token provider is made, not when a command module is imported.
+  const { ConfidentialClientApplication } = lazyRequire<typeof Msal>('@azure/msal-node');
   const app = new ConfidentialClientApplication({
     auth,
     system: { networkClient: msalNetworkClient(o.http), loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => {} } },

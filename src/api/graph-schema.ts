@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../csv/index.js';
+import type { AuditRecord } from '../csv/purview-row.js';
 
 /**
  * The Microsoft Graph audit log query API's shapes (activity-api.md §5.1), shared by the client (src/api/graph.ts)

@@ -1,5 +1,5 @@
-import type { Cloud } from '../clouds/index.js';
-import type { AuditRecord } from '../csv/index.js';
+import type { Cloud } from '../clouds/cloud-table.js';
+import type { AuditRecord } from '../csv/purview-row.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { TokenProvider } from './auth.js';
 import { fromGraphRecord, type AuditLogQuery, type GraphVersion, type QueryStatus } from './graph-schema.js';

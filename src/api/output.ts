@@ -1,4 +1,4 @@
-import { PURVIEW_CSV_HEADER, toPurviewCsvRow, type AuditRecord } from '../csv/index.js';
+import { PURVIEW_CSV_HEADER, toPurviewCsvRow, type AuditRecord } from '../csv/purview-row.js';
 import { UsageError } from '../errors.js';
 
 export type RecordFormat = 'ndjson' | 'csv';

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../csv/index.js';
+import type { AuditRecord } from '../csv/purview-row.js';
 
 /**
  * Where a pull puts the records it receives, whatever the source (Management API blobs or Graph audit log query

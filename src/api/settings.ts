@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { CLOUDS, findCloud, cloudNames, type Cloud } from '../clouds/index.js';
-import { loadConfig, settingsForCloud } from '../config/index.js';
+import { CLOUDS, type Cloud } from '../clouds/cloud-table.js';
+import { findCloud, cloudNames } from '../clouds/resolve-cloud.js';
+import { loadConfig, settingsForCloud } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
-import { readUserFile } from '../io/index.js';
+import { readUserFile } from '../io/read-file.js';
 import { createTokenProvider, type Credential } from './auth.js';
 import type { ApiSession } from './activity.js';
 import type { GraphSession } from './graph.js';

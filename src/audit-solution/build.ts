@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Cloud, CloudId } from '../clouds/index.js';
-import { settingsForCloud, type CoeAuditConfig } from '../config/index.js';
-import { buildConnectorVariant, loadConnectorSource, validateConnectorFiles, type ConnectorSource } from '../connector/index.js';
-import { countBySeverity, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/index.js';
-import { packSolution, validateSolution, validateSolutionZip, type PackageType } from '../solution/index.js';
+import type { Cloud, CloudId } from '../clouds/cloud-table.js';
+import { settingsForCloud } from '../config/load-config.js';
+import type { CoeAuditConfig } from '../config/config-schema.js';
+import { buildConnectorVariant } from '../connector/build.js';
+import { loadConnectorSource, type ConnectorSource } from '../connector/source.js';
+import { validateConnectorFiles } from '../connector/validate.js';
+import { countBySeverity, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
+import { packSolution, type PackageType } from '../solution/pack.js';
+import { validateSolution, validateSolutionZip } from '../solution/validate.js';
 import { connectorComponent } from './connector-component.js';
-import { stableJson, writeTreeAtomic } from '../io/index.js';
+import { stableJson } from '../io/stable-json.js';
+import { writeTreeAtomic } from '../io/atomic-write.js';
 import { deploymentSettings } from './deployment-settings.js';
 import { applySolutionConfig, loadSolutionSource, type SolutionSource } from './source.js';
 import { buildSolutionTree } from './tree.js';
@@ -28,6 +33,8 @@ export interface BuildOptions {
   source?: SolutionSource;
   /** The connector source (default: connector/ of the package). */
   connectorSource?: ConnectorSource;
+  /** Told before each cloud is built (`building gcc (2 of 4)`), for progress on stderr. */
+  onProgress?: (line: string) => void;
 }
 
 export interface BuiltFile {
@@ -62,7 +69,8 @@ export async function buildArtefacts(options: BuildOptions): Promise<BuiltCloud[
   const packageTypes = options.packageTypes ?? (['Unmanaged', 'Managed'] as const);
   const timestamp = options.timestamp ?? new Date(DEFAULT_TIMESTAMP);
   const out: BuiltCloud[] = [];
-  for (const cloud of options.clouds) {
+  for (const [n, cloud] of options.clouds.entries()) {
+    options.onProgress?.(`building ${cloud.id} (${n + 1} of ${options.clouds.length})`);
     const settings = settingsForCloud(options.config, cloud.id);
     const clientId = options.config.cloudSettings?.[cloud.id]?.clientId ?? options.config.connector?.clientId ?? settings.clientId;
     const variant = buildConnectorVariant(connectorSource, cloud, {

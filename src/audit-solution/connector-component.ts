@@ -1,5 +1,5 @@
-import type { ConnectorVariant } from '../connector/index.js';
-import { componentGuid } from '../flows/index.js';
+import type { ConnectorVariant } from '../connector/build.js';
+import { componentGuid } from '../flows/guid.js';
 import type { SolutionSource } from './source.js';
 import type { ConnectorComponent } from './tree.js';
 import { escapeText, XML_PROLOG } from './xml.js';

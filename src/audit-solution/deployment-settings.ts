@@ -1,7 +1,7 @@
-import type { Cloud } from '../clouds/index.js';
-import { KEY_VAULT_REFERENCE, type PerCloudSettings } from '../config/index.js';
+import type { Cloud } from '../clouds/cloud-table.js';
+import { KEY_VAULT_REFERENCE, type PerCloudSettings } from '../config/config-schema.js';
 import { UsageError } from '../errors.js';
-import { EV } from '../flows/index.js';
+import { EV } from '../flows/shared.js';
 import { fillPlaceholders, type SolutionSource } from './source.js';
 
 export interface DeploymentSettings {

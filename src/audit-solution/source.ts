@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import type { CoeAuditConfig } from '../config/index.js';
-import type { Cloud } from '../clouds/index.js';
+import { lazyValidator } from '../io/lazy-require.js';
+import type { CoeAuditConfig } from '../config/config-schema.js';
+import type { Cloud } from '../clouds/cloud-table.js';
 import { UsageError, type Problem } from '../errors.js';
-import type { FlowEnvVar } from '../flows/index.js';
-import { parseYaml, readUtf8File, yamlLocator, type YamlLocator } from '../io/index.js';
+import type { FlowEnvVar } from '../flows/shared.js';
+import { parseYaml, yamlLocator, type YamlLocator } from '../io/yaml.js';
+import { readUtf8File } from '../io/read-file.js';
 import { isSecretLikeName } from '../redact.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { embeddedValue } from '../io/embedded.js';
 
 /** Where the solution source lives in the package. */
 export const SOLUTION_SOURCE_FILE = join(PACKAGE_ROOT, 'solution', 'solution.yaml');
@@ -112,12 +114,13 @@ export const SOLUTION_SOURCE_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile<SolutionSource>(SOLUTION_SOURCE_SCHEMA);
+// Compiled on first use (the package's own source is read from build/embedded/solution.json without it).
+const sourceValidator = lazyValidator<SolutionSource>('solution-source', SOLUTION_SOURCE_SCHEMA);
 
 /** Parses and validates the solution source; problems carry file, line and column. */
 export function parseSolutionSource(textValue: string, file: string): SolutionSource {
   const value = parseYaml(textValue, file);
+  const validate = sourceValidator();
   let locator: YamlLocator | undefined;
   const locate = (path: (string | number)[]) => (locator ??= yamlLocator(textValue))(path);
   if (!validate(value)) {
@@ -168,7 +171,10 @@ export function parseSolutionSource(textValue: string, file: string): SolutionSo
 
 /** Reads the solution source of the package (or another file, for tests). */
 export function loadSolutionSource(file: string = SOLUTION_SOURCE_FILE): SolutionSource {
-  return parseSolutionSource(readUtf8File(file), file);
+  const text = readUtf8File(file);
+  // The package's own source as `npm run build` stored it, parsed and checked from this very text.
+  const stored = file === SOLUTION_SOURCE_FILE ? (embeddedValue('solution', text) as SolutionSource | undefined) : undefined;
+  return stored ?? parseSolutionSource(text, file);
 }
 
 /** Applies coe-audit.config.yaml `solution.*` over the source. */

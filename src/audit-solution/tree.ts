@@ -1,6 +1,6 @@
-import type { Cloud } from '../clouds/index.js';
+import type { Cloud } from '../clouds/cloud-table.js';
 import { buildFlows, componentGuid, flowFileName, type FlowSource } from '../flows/index.js';
-import { stableJson } from '../io/index.js';
+import { stableJson } from '../io/stable-json.js';
 import { fillPlaceholders, type EnvVarSource, type SolutionSource } from './source.js';
 import { escapeAttr, escapeText, XML_PROLOG } from './xml.js';
 

@@ -1,6 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { CONTENT_TYPES, type ContentType } from '../api/content-types.js';
-import type { ApiFlags, ApiSession, GraphSession } from '../api/index.js';
+import type { ApiFlags } from '../api/settings.js';
+import type { ApiSession } from '../api/activity.js';
+import type { GraphSession } from '../api/graph.js';
 import { GRAPH_VERSIONS, type GraphVersion } from '../api/graph-schema.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';

@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TIMESTAMP, runBuild, type BuildReport } from '../audit-solution/index.js';
-import { resolveClouds } from '../clouds/index.js';
-import { loadConfig } from '../config/index.js';
-import { formatStylish } from '../diagnostics/index.js';
+import { DEFAULT_TIMESTAMP, runBuild, type BuildReport } from '../audit-solution/build.js';
+import { resolveClouds } from '../clouds/resolve-cloud.js';
+import { loadConfig } from '../config/load-config.js';
+import { formatStylish } from '../diagnostics/formatters/index.js';
 import type { CommandModule } from './command-module.js';
 import { choice, cloudsOption, outputOption } from './options.js';
 
@@ -32,6 +32,7 @@ const command: CommandModule = {
           timestamp: new Date(opts.timestamp),
           outputDirectory: isAbsolute(dir) ? dir : resolve(ctx.cwd, dir),
           check: opts.check === true,
+          onProgress: (line) => ctx.info(line),
         });
         if (report.diagnostics.length > 0) ctx.stderr(formatStylish(report.diagnostics));
         ctx.info(summary(report));

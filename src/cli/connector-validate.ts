@@ -1,7 +1,8 @@
 import type { CommandModule } from './command-module.js';
 import { failSeverityOption, findingsOutputOption } from './options.js';
 import { reportFindings } from './report-findings.js';
-import type { Format, Severity } from '../diagnostics/index.js';
+import type { Format } from '../diagnostics/formatters/index.js';
+import type { Severity } from '../diagnostics/diagnostic.js';
 
 const command: CommandModule = {
   noun: 'connector',

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ContentType } from '../api/content-types.js';
-import type { RecordFormat } from '../api/index.js';
+import type { RecordFormat } from '../api/output.js';
 import { UsageError } from '../errors.js';
 import { addApiOptions, addGraphOptions, contentTypeOption, graphSessionFor, sessionFor, type ApiCommandOptions } from './api-options.js';
 import type { CommandModule } from './command-module.js';

@@ -7,6 +7,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Standard input, for `-` as a file (CSV tools); absent where there is none. */
+  stdin?: () => NodeJS.ReadableStream;
   /** For commands that run until interrupted (emulator start): resolves when SIGINT/SIGTERM arrives. */
   onInterrupt?: (handler: () => void) => void;
 }
@@ -29,6 +31,7 @@ export function processIO(): CliIO {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    stdin: () => process.stdin,
     onInterrupt: (handler) => {
       process.once('SIGINT', handler);
       process.once('SIGTERM', handler);

@@ -1,4 +1,4 @@
-import { setFaultHook, type FaultOp } from '../io/index.js';
+import { setFaultHook, type FaultOp } from '../io/faults.js';
 
 /** The test-only variable: `rename:3` kills the process just before its 3rd publishing rename, `write:10` before its 10th output write. */
 export const CRASH_AT_VARIABLE = 'COE_AUDIT_TEST_CRASH_AT';

@@ -1,8 +1,11 @@
+import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { convertCsv, DEFAULT_MAX_RECORD_BYTES, type ConvertTarget } from '../csv/index.js';
+import { convertCsv, type ConvertTarget } from '../csv/convert.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
 import type { CommandModule } from './command-module.js';
 import { choice, operationOption, outputFileOption, positiveInt } from './options.js';
 import { byteProgress } from './progress.js';
+import { withInputFile } from './stdin-file.js';
 
 const command: CommandModule = {
   noun: 'csv',
@@ -12,7 +15,7 @@ const command: CommandModule = {
     parent
       .command('convert')
       .description('convert a Purview export (either layout) to NDJSON of AuditData records or to the current CSV layout')
-      .argument('<file>', 'the Purview audit-log export (.csv)')
+      .argument('<file>', 'the Purview audit-log export (.csv), or - for standard input')
       .addOption(new Option('--to <format>', 'output format: ndjson or csv').argParser(choice(['ndjson', 'csv'] as const)).makeOptionMandatory())
       .addOption(operationOption())
       .addOption(new Option('--dedupe', 'drop records whose Id was already written (keeps every Id in memory)'))
@@ -23,18 +26,18 @@ const command: CommandModule = {
           file: string,
           opts: { to: ConvertTarget; operation?: string[]; dedupe?: boolean; outputFile?: string; maxRecordBytes: number },
         ) => {
-          const result = await convertCsv(
+          const result = await withInputFile(ctx, file, (path) => convertCsv(
             {
-              file,
+              file: path,
               to: opts.to,
               operations: opts.operation ?? [],
               dedupe: opts.dedupe === true,
               maxRecordBytes: opts.maxRecordBytes,
               onProgress: byteProgress(ctx, file),
-              ...(opts.outputFile !== undefined ? { out: opts.outputFile } : {}),
+              ...(opts.outputFile !== undefined ? { out: resolve(ctx.cwd, opts.outputFile) } : {}),
             },
             (t) => ctx.stdout(t),
-          );
+          ));
           for (const m of result.malformed) ctx.stderr(`${file}:${m.line}: skipped malformed record: ${m.reason}\n`);
           if (result.malformedTruncated) ctx.stderr(`${file}: … and ${result.malformedRecords - result.malformed.length} more malformed records\n`);
           ctx.info(

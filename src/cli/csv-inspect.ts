@@ -1,8 +1,10 @@
 import { Option } from 'commander';
-import { DEFAULT_MAX_RECORD_BYTES, inspectCsv, type InspectResult } from '../csv/index.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
+import { inspectCsv, type InspectResult } from '../csv/inspect.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
 import { byteProgress } from './progress.js';
+import { withInputFile } from './stdin-file.js';
 
 const command: CommandModule = {
   noun: 'csv',
@@ -12,11 +14,11 @@ const command: CommandModule = {
     parent
       .command('inspect')
       .description('report the layout, record counts, malformed records, date range, operations, users and apps of a Purview export')
-      .argument('<file>', 'the Purview audit-log export (.csv)')
+      .argument('<file>', 'the Purview audit-log export (.csv), or - for standard input')
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
       .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (file: string, opts: { maxRecordBytes: number; output: 'json' | 'text' }) => {
-        const result = await inspectCsv({ file, maxRecordBytes: opts.maxRecordBytes, onProgress: byteProgress(ctx, file) });
+        const result = await withInputFile(ctx, file, (path) => inspectCsv({ file: path, maxRecordBytes: opts.maxRecordBytes, onProgress: byteProgress(ctx, file) }));
         ctx.stdout(opts.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : text(result));
         if (result.malformedRecords > 0) ctx.exitCode = 1;
       });

@@ -1,8 +1,11 @@
+import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { DEFAULT_MAX_RECORD_BYTES, splitCsv, type SplitResult } from '../csv/index.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../csv/scanner.js';
+import { splitCsv, type SplitResult } from '../csv/split.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
 import { byteProgress } from './progress.js';
+import { withInputFile } from './stdin-file.js';
 
 const command: CommandModule = {
   noun: 'csv',
@@ -12,21 +15,22 @@ const command: CommandModule = {
     parent
       .command('split')
       .description('cut a Purview export into parts of at most N records (and bytes), each with the header, records copied byte for byte')
-      .argument('<file>', 'the Purview audit-log export (.csv)')
+      .argument('<file>', 'the Purview audit-log export (.csv), or - for standard input (parts named stdin-…)')
       .addOption(new Option('--rows <n>', 'records per part').argParser(positiveInt('--rows')).default(50000))
       .addOption(new Option('--max-bytes <n>', 'bytes per part, header included').argParser(positiveInt('--max-bytes')))
-      .addOption(new Option('--output-directory <dir>', "folder for the parts (default: the file's folder)"))
+      .addOption(new Option('--output-directory <dir>', "folder for the parts (default: the file's folder; for -, the working directory)"))
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
       .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (file: string, opts: { rows: number; maxBytes?: number; outputDirectory?: string; maxRecordBytes: number; output: 'json' | 'text' }) => {
-        const result = await splitCsv({
-          file,
+        const outputDirectory = opts.outputDirectory !== undefined ? resolve(ctx.cwd, opts.outputDirectory) : file === '-' ? ctx.cwd : undefined;
+        const result = await withInputFile(ctx, file, (path) => splitCsv({
+          file: path,
           rows: opts.rows,
           maxRecordBytes: opts.maxRecordBytes,
           onProgress: byteProgress(ctx, file),
           ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-          ...(opts.outputDirectory !== undefined ? { outputDirectory: opts.outputDirectory } : {}),
-        });
+          ...(outputDirectory !== undefined ? { outputDirectory } : {}),
+        }));
         ctx.stdout(opts.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : text(result));
       });
   },

@@ -1,5 +1,5 @@
-import { formatChainText, formatRunText, runFlowRequest } from '../flowrun/index.js';
-import { stableJson } from '../io/index.js';
+import { formatChainText, formatRunText, runFlowRequest } from '../flowrun/run.js';
+import { stableJson } from '../io/stable-json.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption } from './options.js';
 

@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError, Option } from 'commander';
 import { PROFILE_NAMES } from '../api/emulator/profiles.js';
 import { UsageError } from '../errors.js';
-import { compareApiModes, compareSyncFlows, formatComparison, MAX_HOURS, parseDurationText, parsePeriod, simulateFlows, type SimulatedPeriod, type SimulationSummary } from '../flowrun/index.js';
-import { stableJson } from '../io/index.js';
+import { compareApiModes, compareSyncFlows, formatComparison } from '../flowrun/compare.js';
+import { MAX_HOURS, parseDurationText, parsePeriod, simulateFlows, type SimulatedPeriod, type SimulationSummary } from '../flowrun/simulate.js';
+import { stableJson } from '../io/stable-json.js';
 import type { CommandModule } from './command-module.js';
 import { choice, listOption, outputOption, positiveInt } from './options.js';
 
@@ -35,7 +36,7 @@ function failed(s: SimulationSummary): boolean {
 const command: CommandModule = {
   noun: 'flow',
   verb: 'simulate',
-  example: 'coe-audit flow simulate --events 200 --hours 6 --faults throttle=0.05',
+  example: 'coe-audit flow simulate --events 100 --hours 3 --faults throttle=0.05',
   register(parent, ctx) {
     parent
       .command('simulate')

@@ -15,7 +15,9 @@ import { VERSION } from './version.js';
  * value, so the first two words are the command.
  */
 export async function loadCommands(argv: readonly string[], entries: readonly CommandEntry[] = COMMANDS): Promise<CommandModule[]> {
-  const [first, second] = argv.filter((a) => !a.startsWith('-'));
+  const words = argv.filter((a) => !a.startsWith('-'));
+  // `coe-audit csv help split` shows what `coe-audit csv split --help` shows: the module is needed.
+  const [first, second] = words.slice(0, 3).includes('help') ? words.filter((w, i) => i > 2 || w !== 'help') : words;
   const picked = entries.find((e) => (e.noun === '' && e.verb === first) || (e.noun !== '' && e.noun === first && e.verb === second));
   if (picked) return [(await picked.load()).default];
   const noun = entries.filter((e) => e.noun !== '' && e.noun === first);

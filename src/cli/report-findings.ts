@@ -1,4 +1,5 @@
-import { exitCodeFor, formatDiagnostics, type Diagnostic, type Format, type Severity } from '../diagnostics/index.js';
+import { exitCodeFor, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
+import { formatDiagnostics, type Format } from '../diagnostics/formatters/index.js';
 import type { CliContext } from './context.js';
 
 /**

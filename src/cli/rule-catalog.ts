@@ -1,6 +1,6 @@
-import type { RuleMeta } from '../diagnostics/index.js';
-import { CONNECTOR_RULES } from '../connector/index.js';
-import { SOLUTION_RULES } from '../solution/index.js';
+import type { RuleMeta } from '../diagnostics/diagnostic.js';
+import { CONNECTOR_RULES } from '../connector/validate.js';
+import { SOLUTION_RULES } from '../solution/rules.js';
 
 /**
  * Every rule code coe-audit can report, for SARIF rule metadata and the rule-docs test

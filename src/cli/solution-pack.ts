@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { nodeSpawner, PACKAGE_TYPES, PACKERS, packFolder, type PackageTypeChoice, type PackerChoice } from '../solution/index.js';
+import { nodeSpawner } from '../solution/pac.js';
+import { PACKAGE_TYPES, PACKERS, packFolder, type PackageTypeChoice, type PackerChoice } from '../solution/files.js';
 import type { CommandModule } from './command-module.js';
 import { choice } from './options.js';
 import { isoTimestamp } from './timestamp-option.js';

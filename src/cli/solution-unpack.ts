@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { PACKAGE_TYPES, unpackToFolder, type PackageTypeChoice } from '../solution/index.js';
+import { PACKAGE_TYPES, unpackToFolder, type PackageTypeChoice } from '../solution/files.js';
 import type { CommandModule } from './command-module.js';
 import { choice } from './options.js';
 

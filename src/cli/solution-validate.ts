@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { Format, Severity } from '../diagnostics/index.js';
+import type { Format } from '../diagnostics/formatters/index.js';
+import type { Severity } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
 import type { CommandModule } from './command-module.js';
 import { failSeverityOption, findingsOutputOption } from './options.js';

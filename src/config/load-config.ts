@@ -1,19 +1,20 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { cloudNames, findCloud, type CloudId } from '../clouds/index.js';
+import { lazyValidator } from '../io/lazy-require.js';
+import { cloudNames, findCloud } from '../clouds/resolve-cloud.js';
+import type { CloudId } from '../clouds/cloud-table.js';
 import { UsageError, type Problem } from '../errors.js';
-import { parseYaml, readUtf8File, yamlLocator, type YamlLocator } from '../io/index.js';
+import { parseYaml, yamlLocator, type YamlLocator } from '../io/yaml.js';
+import { readUtf8File } from '../io/read-file.js';
 import { isSecretLikeName, showValue } from '../redact.js';
 import { CONFIG_SCHEMA, type CoeAuditConfig, type PerCloudSettings } from './config-schema.js';
 
 export const CONFIG_FILE_NAMES = ['coe-audit.config.yaml', 'coe-audit.config.yml'] as const;
 
 // Compiled on first use: commands that never read a config file don't pay for it.
-let compiled: ValidateFunction<CoeAuditConfig> | undefined;
+const configValidator = lazyValidator<CoeAuditConfig>('config', CONFIG_SCHEMA);
 function validateConfig(value: unknown): value is CoeAuditConfig {
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile<CoeAuditConfig>(CONFIG_SCHEMA);
-  return compiled(value);
+  return configValidator()(value);
 }
 
 export interface LoadedConfig {
@@ -64,7 +65,7 @@ export function parseConfigText(text: string, file: string): CoeAuditConfig {
       }
     }
   } else if (problems.length === 0) {
-    for (const e of compiled?.errors ?? []) {
+    for (const e of configValidator().errors ?? []) {
       const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       const p = e.params as Record<string, unknown>;
       const where = path.length ? path.join('.') : '(top level)';

@@ -1,5 +1,5 @@
-import { resolveClouds } from '../clouds/index.js';
-import { loadConfig, settingsForCloud } from '../config/index.js';
+import { resolveClouds } from '../clouds/resolve-cloud.js';
+import { loadConfig, settingsForCloud } from '../config/load-config.js';
 import { buildConnectorVariant, type ConnectorVariant } from './build.js';
 import { loadConnectorSource } from './source.js';
 

@@ -1,5 +1,5 @@
-import type { Cloud } from '../clouds/index.js';
-import { stableJson } from '../io/index.js';
+import type { Cloud } from '../clouds/cloud-table.js';
+import { stableJson } from '../io/stable-json.js';
 import type { ConnectorSource } from './source.js';
 import { fillString, fillValue, tokenValues } from './template.js';
 

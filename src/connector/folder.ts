@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSystemError, UsageError } from '../errors.js';
-import { readUserFile } from '../io/index.js';
+import { readUserFile } from '../io/read-file.js';
 
 /** A connector folder is small; anything bigger than this is not one (the swagger limit is 1 MB). */
 const MAX_CONNECTOR_FILE_BYTES = 8 * 1024 * 1024;

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { UsageError, type Problem } from '../errors.js';
-import { decodeUtf8, locateYamlPath, parseYaml, readUserFile, yamlLocator, type YamlLocator } from '../io/index.js';
+import { decodeUtf8, readUserFile } from '../io/read-file.js';
+import { locateYamlPath, parseYaml, yamlLocator, type YamlLocator } from '../io/yaml.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { isSecretLikeName } from '../redact.js';
 import { PLACEHOLDER, TEMPLATE_TOKENS } from './template.js';
+import { embeddedValue } from '../io/embedded.js';
 
 /** The connector source as people write it in connector/: parsed YAML (placeholders unfilled), icon, README. */
 export interface ConnectorSource {
@@ -28,6 +30,9 @@ export const SOURCE_FILE_NAMES = {
   readme: 'README.md',
 } as const;
 
+/** The package's connector source. */
+export const DEFAULT_CONNECTOR_ROOT = join(PACKAGE_ROOT, 'connector');
+
 /** Fields the build cannot do without; the validator checks everything else on the built files. */
 const REQUIRED_DEFINITION_FIELDS: (string | number)[][] = [['swagger'], ['info'], ['info', 'title'], ['info', 'description'], ['host'], ['paths']];
 const REQUIRED_PROPERTIES_FIELDS: (string | number)[][] = [['properties'], ['properties', 'iconBrandColor'], ['properties', 'connectionParameters']];
@@ -36,7 +41,7 @@ const REQUIRED_PROPERTIES_FIELDS: (string | number)[][] = [['properties'], ['pro
  * Reads and checks the connector source. Malformed YAML, a file that is not UTF-8, a missing file or required
  * field and an unknown placeholder are UsageErrors naming the file and line:column.
  */
-export function loadConnectorSource(root: string = join(PACKAGE_ROOT, 'connector')): ConnectorSource {
+export function loadConnectorSource(root: string = DEFAULT_CONNECTOR_ROOT): ConnectorSource {
   const files = {
     apiDefinition: join(root, SOURCE_FILE_NAMES.apiDefinition),
     apiProperties: join(root, SOURCE_FILE_NAMES.apiProperties),
@@ -67,8 +72,10 @@ export function loadConnectorSource(root: string = join(PACKAGE_ROOT, 'connector
   ] as const) {
     const text = texts[key];
     if (text === undefined) continue;
+    // The package's own source as `npm run build` stored it (the same text, already parsed): no YAML parse.
+    const stored = root === DEFAULT_CONNECTOR_ROOT ? embeddedValue(`connector-${key}`, text) : undefined;
     try {
-      parsed[key] = parseYaml(text, files[key]);
+      parsed[key] = stored ?? parseYaml(text, files[key]);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       problems.push(...e.problems);

@@ -1,4 +1,4 @@
-import type { Cloud } from '../clouds/index.js';
+import type { Cloud } from '../clouds/cloud-table.js';
 
 /**
  * The `{{name}}` placeholders of the connector source. Every cloud-specific value comes from the cloud table, so

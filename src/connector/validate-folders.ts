@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics/index.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readConnectorFolder } from './folder.js';
 import { validateConnectorFiles } from './validate.js';
 

@@ -1,6 +1,8 @@
-import type { OpenAPI } from 'openapi-types';
-import { checkJsonNesting } from '../io/index.js';
-import { ajvErrorsToDiagnostics, type Diagnostic, type RuleMeta } from '../diagnostics/index.js';
+import { createRequire } from 'node:module';
+import type * as RefParser from '@apidevtools/json-schema-ref-parser';
+import { checkJsonNesting } from '../io/nesting.js';
+import { ajvErrorsToDiagnostics } from '../diagnostics/ajv-adapter.js';
+import type { Diagnostic, RuleMeta } from '../diagnostics/diagnostic.js';
 import { ACTIVITY_API_RULES } from './rules/activity-api.js';
 import { CERTIFICATION_RULES } from './rules/certification.js';
 import { CLOUD_RULES } from './rules/cloud.js';
@@ -98,13 +100,27 @@ async function runSwaggerParser(api: Json): Promise<{ path: Path; message: strin
   if (!schema(api)) {
     return ajvErrorsToDiagnostics(schema.errors, { code: swaggerParserMeta.code, file: '' }).map(({ path, message }) => ({ path, message: `Swagger 2.0 schema: ${message}` }));
   }
-  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+  // SwaggerParser.validate with `schema: false` is exactly: dereference, then the spec checks. Its index module
+  // also loads its own schema validator (ajv's 2020 build, about a quarter of a second) that this never uses, so
+  // the two steps are called directly: json-schema-ref-parser, which swagger-parser extends, and its spec module.
+  const { $RefParser, validateSpec } = swaggerParserParts();
   try {
-    await new SwaggerParser().validate(structuredClone(api) as unknown as OpenAPI.Document, { resolve: { external: false }, validate: { schema: false, spec: true } });
+    const parser = new $RefParser();
+    await parser.dereference(structuredClone(api) as never, { resolve: { external: false } });
+    validateSpec(parser.schema);
     return [];
   } catch (e) {
     return [{ path: [], message: firstLine((e as Error).message) }];
   }
+}
+
+/** json-schema-ref-parser as swagger-parser resolves it (its own dependency), and swagger-parser's spec checks. */
+function swaggerParserParts(): { $RefParser: typeof RefParser.$RefParser; validateSpec: (api: unknown) => void } {
+  const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve('@apidevtools/swagger-parser'));
+  return {
+    $RefParser: (fromSwaggerParser('@apidevtools/json-schema-ref-parser') as typeof RefParser).$RefParser,
+    validateSpec: fromSwaggerParser('./validators/spec.js') as (api: unknown) => void,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Reading one data record of an export into its parts, for inspect and convert (split never looks inside). */
-import { jsonNestingExceeded, MAX_NESTING_DEPTH } from '../io/index.js';
+import { jsonNestingExceeded, MAX_NESTING_DEPTH } from '../io/nesting.js';
 import { parseCreationDate } from './dates.js';
 import { parseFields } from './fields.js';
 import type { Layout } from './layout.js';

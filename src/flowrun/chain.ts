@@ -1,5 +1,8 @@
-import type { MemoryStore, StoreChange } from '../store/index.js';
-import { rowTriggerOf, runFlow, type HttpFunction, type RowTrigger, type RunResult, type WdlObject, type WdlValue } from '../wdl/index.js';
+import type { MemoryStore, StoreChange } from '../store/memory-store.js';
+import { rowTriggerOf, type RowTrigger } from '../wdl/runner/row-trigger.js';
+import { runFlow } from '../wdl/runner/engine.js';
+import type { HttpFunction, RunResult } from '../wdl/runner/types.js';
+import type { WdlObject, WdlValue } from '../wdl/values.js';
 
 /** A flow of the chain: Dataverse row-triggered flows run when a write of another run matches their trigger. */
 export interface ChainFlow {

@@ -1,6 +1,8 @@
-import { createHttpClient, startEmulator, virtualClock, type Clock, type EmulatorOptions, type HttpClient, type RunningEmulator } from '../api/index.js';
-import { CLOUDS } from '../clouds/index.js';
-import { RunAbortedError, type HttpFunction } from '../wdl/index.js';
+import { createHttpClient, type HttpClient } from '../api/http.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../api/emulator/server.js';
+import { virtualClock, type Clock } from '../api/clock.js';
+import { CLOUDS } from '../clouds/cloud-table.js';
+import { RunAbortedError, type HttpFunction } from '../wdl/runner/types.js';
 
 /** Counters of what the flows sent, for summaries. */
 export interface HttpCounters {

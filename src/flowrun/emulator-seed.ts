@@ -1,6 +1,6 @@
-import type { RunningEmulator } from '../api/index.js';
-import type { Cloud } from '../clouds/index.js';
-import type { StoreSeed } from '../store/index.js';
+import type { RunningEmulator } from '../api/emulator/server.js';
+import type { Cloud } from '../clouds/cloud-table.js';
+import type { StoreSeed } from '../store/seed.js';
 
 /** The Key Vault reference the runner stores for the emulator's client secret (never the secret itself). */
 export const EMULATOR_SECRET_REFERENCE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/coe-audit-local/providers/Microsoft.KeyVault/vaults/coe-audit-local/secrets/emulator-client-secret';

@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { checkJsonNesting, decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
-import { readSourceTree, unpackSolution, type SourceTree } from '../solution/index.js';
+import { checkJsonNesting } from '../io/nesting.js';
+import { decodeUtf8, readUserFile, readUtf8File } from '../io/read-file.js';
+import { readSourceTree, type SourceTree } from '../solution/source-tree.js';
+import { unpackSolution } from '../solution/unpack.js';
 import { attr, firstChild, parseXml, textOf } from '../solution/xml.js';
 import { ENVVAR_TYPES } from '../store/tables.js';
 

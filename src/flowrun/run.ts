@@ -4,18 +4,12 @@ import { findCloud } from '../clouds/resolve-cloud.js';
 import { UsageError } from '../errors.js';
 import { CSV_DISPLAY_NAME } from '../flows/csv-loader.js';
 import { readUserFile, readUtf8File } from '../io/read-file.js';
-import { createStore, readStoreSeed, withDefaults, type MemoryStore, type StoreSeed } from '../store/index.js';
-import {
-  FlowDefinitionError,
-  parseTimestamp,
-  runFlow,
-  RunAbortedError,
-  WdlEvalError,
-  WdlUnsupportedError,
-  type HttpFunction,
-  type RunResult,
-  type WdlValue,
-} from '../wdl/index.js';
+import { createStore, readStoreSeed, withDefaults, type StoreSeed } from '../store/seed.js';
+import type { MemoryStore } from '../store/memory-store.js';
+import { FlowDefinitionError, runFlow } from '../wdl/runner/engine.js';
+import { parseTimestamp } from '../wdl/datetime.js';
+import { RunAbortedError, type HttpFunction, type RunResult } from '../wdl/runner/types.js';
+import { WdlEvalError, WdlUnsupportedError, type WdlValue } from '../wdl/values.js';
 import { emulatorHttp, startLocalEmulator, type LocalEmulator } from './emulator-http.js';
 import { EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 import { runFlowChain, type ChainResult } from './chain.js';

@@ -1,10 +1,13 @@
-import { tenantProfile } from '../api/index.js';
-import { loadSolutionSource, placeFlows } from '../audit-solution/index.js';
-import { findCloud } from '../clouds/index.js';
+import { tenantProfile } from '../api/emulator/profiles.js';
+import { loadSolutionSource } from '../audit-solution/source.js';
+import { placeFlows } from '../audit-solution/tree.js';
+import { findCloud } from '../clouds/resolve-cloud.js';
 import { UsageError } from '../errors.js';
-import { createStore } from '../store/index.js';
-import { GRAPH_MIN_BATCH_MINUTES, GRAPH_MIN_END_MINUTES_AGO } from '../flows/index.js';
-import { FlowDefinitionError, runFlow, RunAbortedError, WdlUnsupportedError, type RunResult } from '../wdl/index.js';
+import { createStore } from '../store/seed.js';
+import { GRAPH_MIN_BATCH_MINUTES, GRAPH_MIN_END_MINUTES_AGO } from '../flows/sync.js';
+import { FlowDefinitionError, runFlow } from '../wdl/runner/engine.js';
+import { RunAbortedError, type RunResult } from '../wdl/runner/types.js';
+import { WdlUnsupportedError } from '../wdl/values.js';
 import { startLocalEmulator } from './emulator-http.js';
 import { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 

@@ -1,7 +1,12 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Pair, type YAMLMap } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Pair, YAMLMap } from 'yaml';
+import { lazyRequire } from './lazy-require.js';
 import { UsageError, type Problem } from '../errors.js';
 import { tooDeep, yamlNestingExceeded } from './nesting.js';
 import { readUtf8File } from './read-file.js';
+
+/** The yaml package, loaded on the first parse: a run that reads no YAML does not load it. */
+const YAML = (): typeof Yaml => lazyRequire<typeof Yaml>('yaml');
 
 /** Aliases one document may expand in total (the `yaml` library's own guard against alias bombs). */
 export const MAX_YAML_ALIAS_COUNT = 100;
@@ -13,8 +18,8 @@ export const MAX_YAML_ALIAS_COUNT = 100;
 export function parseYaml(text: string, file: string): unknown {
   const deep = yamlNestingExceeded(text);
   if (deep) throw tooDeep(file, deep, 'YAML');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (YAML().LineCounter)();
+  const doc = YAML().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems: Problem[] = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
@@ -27,10 +32,10 @@ export function parseYaml(text: string, file: string): unknown {
   } catch (e) {
     if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
     let first: number | undefined;
-    visit(doc, {
+    YAML().visit(doc, {
       Alias(_, node) {
         first ??= node.range?.[0];
-        return visit.BREAK;
+        return YAML().visit.BREAK;
       },
     });
     const pos = lineCounter.linePos(first ?? 0);
@@ -66,8 +71,8 @@ export function yamlLocatorOperations(): number {
  * steps, not a new parse or a scan of a whole map, so N problems cost O(text + N).
  */
 export function yamlLocator(text: string): YamlLocator {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const lineCounter = new (YAML().LineCounter)();
+  const doc = YAML().parseDocument(text, { lineCounter });
   operations += text.length;
   const indexes = new WeakMap<object, Map<string, Pair>>();
   const entryOf = (map: YAMLMap, key: string): Pair | undefined => {
@@ -76,7 +81,7 @@ export function yamlLocator(text: string): YamlLocator {
       index = new Map();
       for (const p of map.items) {
         operations++;
-        const k = isScalar(p.key) ? String(p.key.value) : undefined;
+        const k = YAML().isScalar(p.key) ? String(p.key.value) : undefined;
         if (k !== undefined && !index.has(k)) index.set(k, p);
       }
       indexes.set(map, index);
@@ -96,13 +101,13 @@ export function yamlLocator(text: string): YamlLocator {
       operations++;
       let next: unknown;
       let pair: Pair | undefined;
-      if (isMap(node)) {
+      if (YAML().isMap(node)) {
         pair = entryOf(node, String(seg));
         next = pair?.value;
-      } else if (isSeq(node) && typeof seg === 'number') {
+      } else if (YAML().isSeq(node) && typeof seg === 'number') {
         next = node.items[seg];
       }
-      if (options.key && depth === path.length - 1 && pair && isScalar(pair.key) && pair.key.range) return pos(pair.key.range[0]);
+      if (options.key && depth === path.length - 1 && pair && YAML().isScalar(pair.key) && pair.key.range) return pos(pair.key.range[0]);
       if (!next || typeof next !== 'object') break;
       node = next;
       last = next as Ranged;

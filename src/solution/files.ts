@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileSystemError, UsageError } from '../errors.js';
-import { readUserFile, writeFileAtomic, writeTreeAtomic } from '../io/index.js';
+import { readUserFile } from '../io/read-file.js';
+import { writeFileAtomic, writeTreeAtomic } from '../io/atomic-write.js';
 import { isUnpackedCanvasSource } from './components.js';
 import { managedZipPath, packSolution, type PackageType } from './pack.js';
 import { locatePac, pacPackArgs, runPac, type PacLocator, type Spawner } from './pac.js';

@@ -1,4 +1,4 @@
-import type { RuleMeta } from '../diagnostics/index.js';
+import type { RuleMeta } from '../diagnostics/diagnostic.js';
 
 const SOLUTION = 'docs/rules/solution.md';
 const FLOW = 'docs/rules/flow.md';

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSystemError, UsageError } from '../errors.js';
-import { readUserFile } from '../io/index.js';
+import { readUserFile } from '../io/read-file.js';
 
 /** Relative POSIX paths of the `pac solution unpack` layout → bytes. */
 export type SourceTree = Map<string, Uint8Array>;

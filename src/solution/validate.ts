@@ -1,7 +1,10 @@
-import type { Diagnostic } from '../diagnostics/index.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../errors.js';
-import { checkJsonNesting, decodeUtf8 } from '../io/index.js';
-import { parseTemplate, walkFlowExpressions, WdlSyntaxError, type WdlExpr, type WdlTemplate } from '../wdl/index.js';
+import { checkJsonNesting } from '../io/nesting.js';
+import { decodeUtf8 } from '../io/read-file.js';
+import { parseTemplate, WdlSyntaxError } from '../wdl/parser.js';
+import { walkFlowExpressions } from '../wdl/walk.js';
+import type { WdlExpr, WdlTemplate } from '../wdl/ast.js';
 import { CUSTOMIZATIONS_XML, MAX_CONNECTOR_NAME_LENGTH, SOLUTION_XML } from './pack.js';
 import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
 import { unpackSolution, type UnpackOptions } from './unpack.js';
@@ -264,18 +267,37 @@ function checkFlow(file: string, data: Uint8Array, ctx: { references: Set<string
 
   // Expressions: each parses; parameters('…') names a declared parameter.
   for (const s of walkFlowExpressions(flow)) {
-    let template: WdlTemplate;
-    try {
-      template = parseTemplate(s.text);
-    } catch (e) {
-      if (!(e instanceof WdlSyntaxError)) throw e;
-      report('flow-expression-invalid', s.path, `expression does not parse: ${e.reason} at character ${e.offset + 1} of ${JSON.stringify(s.text.length > 120 ? `${s.text.slice(0, 117)}...` : s.text)}`);
+    const parsed = expressionInfo(s.text);
+    if ('syntaxError' in parsed) {
+      const { reason, offset } = parsed.syntaxError;
+      report('flow-expression-invalid', s.path, `expression does not parse: ${reason} at character ${offset + 1} of ${JSON.stringify(s.text.length > 120 ? `${s.text.slice(0, 117)}...` : s.text)}`);
       continue;
     }
-    for (const name of parameterNames(template)) {
+    for (const name of parsed.parameters) {
       if (!(name in declared)) report('flow-parameter-undeclared', s.path, `parameters('${name}') is used but not declared in properties.definition.parameters`);
     }
   }
+}
+
+/**
+ * What the expression checks need of a string: its syntax error, or the parameter names it reads. It depends on
+ * the text alone, so each distinct string is parsed once per process: `build` checks the same flows for four
+ * clouds, in the unpacked tree and in the zip, and each expression is parsed once, not eight times.
+ */
+type ExpressionInfo = { syntaxError: { reason: string; offset: number } } | { parameters: string[] };
+const expressionCache = new Map<string, ExpressionInfo>();
+function expressionInfo(text: string): ExpressionInfo {
+  let info = expressionCache.get(text);
+  if (!info) {
+    try {
+      info = { parameters: parameterNames(parseTemplate(text)) };
+    } catch (e) {
+      if (!(e instanceof WdlSyntaxError)) throw e;
+      info = { syntaxError: { reason: e.reason, offset: e.offset } };
+    }
+    expressionCache.set(text, info);
+  }
+  return info;
 }
 
 /** Literal names passed to parameters(…) anywhere in a parsed string. */

@@ -1,6 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { UsageError } from '../errors.js';
-import { decodeUtf8, MAX_NESTING_DEPTH } from '../io/index.js';
+import { decodeUtf8 } from '../io/read-file.js';
+import { MAX_NESTING_DEPTH } from '../io/nesting.js';
 
 /**
  * A small XML tree that keeps what pac's serializer (.NET XDocument) keeps: element and attribute order,

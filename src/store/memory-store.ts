@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BULK_MAX_TARGETS, DataverseError, type BulkMessage, type DataverseStore, type ListRecordsQuery, type WdlObject, type WdlValue } from '../wdl/index.js';
+import { BULK_MAX_TARGETS, DataverseError, type BulkMessage, type DataverseStore, type ListRecordsQuery } from '../wdl/runner/types.js';
+import type { WdlObject, WdlValue } from '../wdl/values.js';
 import { filterColumns, ODataError, parseFilter, type FilterNode, type Literal } from './odata.js';
 import { coeStoreSchema, type StoreSchema } from './schema.js';
 import { ENVVAR_TYPES, type ColumnDef, type TableDef } from './tables.js';

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
+import { lazyValidator } from '../io/lazy-require.js';
 import { UsageError, type Problem } from '../errors.js';
-import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
+import { locateYamlPath, parseYaml } from '../io/yaml.js';
+import { readUtf8File } from '../io/read-file.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { SYSTEM_TABLES, type ColumnDef, type TableDef } from './tables.js';
+import { embeddedValue } from '../io/embedded.js';
 
 /**
  * Table definitions: the one schema of the tables the flows write. The standalone edition ships them as
@@ -67,7 +69,7 @@ const NAME = '^[a-z][a-z0-9]*$';
 const SCHEMA_NAME = '^[A-Za-z][A-Za-z0-9]*$';
 const text = { type: 'string', minLength: 1 } as const;
 
-const DEFINITIONS_SCHEMA = {
+export const DEFINITIONS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['tables'],
@@ -135,12 +137,13 @@ const DEFINITIONS_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validate = ajv.compile<TableDefinitions>(DEFINITIONS_SCHEMA);
+// Precompiled by npm run build (build/schemas/table-definitions.cjs), else compiled on first use.
+const definitionsValidator = lazyValidator<TableDefinitions>('table-definitions', DEFINITIONS_SCHEMA);
 
 /** Parses and checks table definitions: shape, unique names, lookup targets, view columns, string lengths. */
 export function parseTableDefinitions(textValue: string, file: string): TableDefinitions {
   const value = parseYaml(textValue, file);
+  const validate = definitionsValidator();
   if (!validate(value)) {
     throw new UsageError(
       (validate.errors ?? []).map((e) => {
@@ -179,7 +182,10 @@ export function parseTableDefinitions(textValue: string, file: string): TableDef
 
 /** Reads a definitions file (default: the package's file of the edition). */
 export function loadTableDefinitions(edition: keyof typeof TABLE_DEFINITION_FILES, file: string = TABLE_DEFINITION_FILES[edition]): TableDefinitions {
-  return parseTableDefinitions(readUtf8File(file), file);
+  const text = readUtf8File(file);
+  // The package's own definitions as `npm run build` stored them, parsed and checked from this very text.
+  const stored = file === TABLE_DEFINITION_FILES[edition] ? (embeddedValue(`tables-${edition}`, text) as TableDefinitions | undefined) : undefined;
+  return stored ?? parseTableDefinitions(text, file);
 }
 
 const n = (prefix: string, name: string): string => `${prefix}_${name}`;

@@ -1,7 +1,9 @@
-import { Ajv } from 'ajv';
+import { lazyValidator } from '../io/lazy-require.js';
 import { UsageError } from '../errors.js';
-import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
-import { DataverseError, type WdlObject } from '../wdl/index.js';
+import { locateYamlPath, parseYaml } from '../io/yaml.js';
+import { readUtf8File } from '../io/read-file.js';
+import { DataverseError } from '../wdl/runner/types.js';
+import type { WdlObject } from '../wdl/values.js';
 import { MemoryStore, stableGuid, type MemoryStoreOptions } from './memory-store.js';
 import { ENVVAR_TYPES } from './tables.js';
 
@@ -15,7 +17,7 @@ export interface StoreSeed {
   tables?: Record<string, WdlObject[]>;
 }
 
-const SEED_SCHEMA = {
+export const SEED_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -53,11 +55,12 @@ const SEED_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateSeed = ajv.compile<StoreSeed>(SEED_SCHEMA);
+// Compiled on first use: loading this module costs no ajv.
+const seedValidator = lazyValidator<StoreSeed>('store-seed', SEED_SCHEMA);
 
 /** Validates a parsed seed; problems name the file and, for YAML/JSON text, the line and column. */
 export function checkSeed(value: unknown, file: string, text?: string): StoreSeed {
+  const validateSeed = seedValidator();
   if (!validateSeed(value)) {
     throw new UsageError(
       (validateSeed.errors ?? []).map((e) => {

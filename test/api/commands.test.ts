@@ -115,6 +115,19 @@ describe('client commands: credentials, outputs and failures', () => {
     expect(r.stdout).toMatch(new RegExp(`^${want.length} records from \\d+ blobs`));
   });
 
+  it('--operation takes a comma list: A,B keeps both (it matched nothing before), and --content-type General is Audit.General', async () => {
+    const { args, env } = connect(emu, 'commercial');
+    const end = Date.now();
+    const window = ['--start', new Date(end - 20 * 3_600_000).toISOString(), '--end', new Date(end).toISOString()];
+    const r = await runCliInProcess(['content', 'pull', ...args, ...window, '--content-type', 'General', '--operation', 'LaunchPowerApp,DeletePowerApp'], { env });
+    expect(r.status, r.stderr).toBe(0);
+    const got = r.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { Operation: string }).Operation);
+    const want = emu.seeded.eventsListedBetween(end - 20 * 3_600_000, end).filter((e) => e.Operation === 'LaunchPowerApp' || e.Operation === 'DeletePowerApp');
+    expect(want.length).toBeGreaterThan(0);
+    expect(got).toHaveLength(want.length);
+    expect(new Set(got)).toEqual(new Set(want.map((e) => e.Operation)));
+  });
+
   it('prints NDJSON on stdout without --out, and refuses windows older than 7 days with the API rule', async () => {
     const { args, env } = connect(emu, 'commercial');
     const end = Date.now();

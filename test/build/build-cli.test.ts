@@ -26,6 +26,7 @@ describe('coe-audit build (built CLI)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('cloud');
     expect(r.stderr).toContain('built 4 cloud(s)');
+    expect(r.stderr).toContain('building dod (4 of 4)');
     const report = JSON.parse(r.stdout) as { clouds: { cloud: string; files: { path: string }[] }[]; exitCode: number };
     expect(report.clouds.map((c) => c.cloud)).toEqual(['commercial', 'gcc', 'gcchigh', 'dod']);
     expect(readdirSync(join(cwd, 'dist')).sort()).toEqual(['commercial', 'dod', 'gcc', 'gcchigh']);

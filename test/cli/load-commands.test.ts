@@ -26,6 +26,8 @@ describe('lazy command loading', () => {
     [['csv', 'split', 'x.csv', '--rows', '5'], ['csv split']],
     [['--debug', 'csv', 'split', '--help'], ['csv split']],
     [['build', '--cloud', 'gcc'], ['build']],
+    [['help', 'csv', 'split'], ['csv split']],
+    [['csv', 'help', 'split'], ['csv split']],
     [['csv', '--help'], []],
     [['csv', 'splt'], []],
     [['nope'], []],

@@ -102,6 +102,16 @@ const byPage = pages
   .map((p) => ({ page: p.slice(REPO_ROOT.length + 1), examples: examplesOf(p.slice(REPO_ROOT.length + 1), readFileSync(p, 'utf8')) }))
   .filter((p) => p.examples.length > 0);
 
+async function inSandbox<T>(cwd: string, run: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await run();
+  } finally {
+    process.chdir(before);
+  }
+}
+
 const emulators = new Map<string, RunningEmulator>();
 let dist: string;
 
@@ -113,6 +123,9 @@ async function emulatorFor(cloud: string): Promise<RunningEmulator> {
   }
   return emu;
 }
+
+/** What the repository holds at the top and in examples/ before the examples run: they must add nothing there. */
+const repoBefore = [...readdirSync(REPO_ROOT), ...readdirSync(join(REPO_ROOT, 'examples')).map((f) => `examples/${f}`)].sort();
 
 beforeAll(async () => {
   dist = makeTempDir('docs-dist');
@@ -134,8 +147,9 @@ describe('every shell example in the docs runs as written', () => {
   for (const { page, examples } of byPage) {
     it(page, async () => {
       const cwd = makeTempDir('docs');
+      // Copies, not links: an example may write next to its input (csv split does by default).
       for (const folder of ['examples', 'connector', 'solution']) cpSync(join(REPO_ROOT, folder), join(cwd, folder), { recursive: true });
-      cpSync(join(dist, 'dist'), join(cwd, 'dist'), { recursive: true });
+      if (examples.some((e) => e.text.includes('dist'))) cpSync(join(dist, 'dist'), join(cwd, 'dist'), { recursive: true });
       const background: { stop: () => void; done: Promise<number> }[] = [];
       const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, COE_AUDIT_TENANT_ID: TENANT, COE_AUDIT_CLIENT_ID: CLIENT };
       let local: { written: string; actual: string; secret: string; caFile: string | null } | undefined;
@@ -172,7 +186,9 @@ describe('every shell example in the docs runs as written', () => {
             // --api graph: the same emulator serves the Graph audit log query API.
             if (argv.includes('--api')) argv.push('--graph-url', emu.managementUrl);
           }
-          const status = await runCli(argv, io);
+          // The sandbox is the process's working directory too, so a path any code resolves on its own (not
+          // against the CLI's cwd) stays inside it: nothing is written into the repository.
+          const status = await inSandbox(cwd, () => runCli(argv, io));
           if (status !== parsed.expect) throw new Error(`${where}\nexited ${status}, expected ${parsed.expect}; stderr:\n${stderr}`);
           if (parsed.redirect) writeFileSync(join(cwd, parsed.redirect), stdout);
         }
@@ -184,4 +200,9 @@ describe('every shell example in the docs runs as written', () => {
       }
     });
   }
+
+  it('wrote nothing into the repository', () => {
+    const after = [...readdirSync(REPO_ROOT), ...readdirSync(join(REPO_ROOT, 'examples')).map((f) => `examples/${f}`)].sort();
+    expect(after).toEqual(repoBefore);
+  });
 });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Cloud } from '../../clouds/index.js';
-import type { AuditRecord } from '../../csv/index.js';
+import type { Cloud } from '../../clouds/cloud-table.js';
+import type { AuditRecord } from '../../csv/purview-row.js';
 import { GUID_RE } from '../content-types.js';
 import { AUDIT_LOGS_QUERY_READ_ALL, toGraphRecord, type QueryStatus } from '../graph-schema.js';
 import { hashUnit, randomGuid, seededRandom } from '../rng.js';

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../../csv/index.js';
+import type { AuditRecord } from '../../csv/purview-row.js';
 import { apiCreationTime, type ContentType } from '../content-types.js';
 import { randomGuid, seededRandom } from '../rng.js';
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { CLOUDS, cloudOfGraphHost, findCloud, type Cloud } from '../../clouds/index.js';
+import { CLOUDS, type Cloud } from '../../clouds/cloud-table.js';
+import { cloudOfGraphHost, findCloud } from '../../clouds/resolve-cloud.js';
 import { UsageError } from '../../errors.js';
 import { systemClock, type Clock } from '../clock.js';
 import {

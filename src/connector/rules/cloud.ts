@@ -1,4 +1,5 @@
-import { allCloudHosts, cloudOfManagementHost, CLOUDS, type Cloud } from '../../clouds/index.js';
+import { allCloudHosts, cloudOfManagementHost } from '../../clouds/resolve-cloud.js';
+import { CLOUDS, type Cloud } from '../../clouds/cloud-table.js';
 import { get, oauthParameter, obj, str, strings, type ConnectorDocs, type ConnectorRule, type Finding, type Path } from './context.js';
 
 /** Cloud-variant consistency (connector.md §7 G): a variant holds only its own cloud's hosts. */

@@ -1,4 +1,4 @@
-import type { RuleMeta, Severity } from '../../diagnostics/index.js';
+import type { RuleMeta, Severity } from '../../diagnostics/diagnostic.js';
 
 export type Json = Record<string, unknown>;
 export type Path = (string | number)[];

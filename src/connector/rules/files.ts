@@ -1,4 +1,5 @@
-import { ajvErrorsToDiagnostics, type RuleMeta } from '../../diagnostics/index.js';
+import { ajvErrorsToDiagnostics } from '../../diagnostics/ajv-adapter.js';
+import type { RuleMeta } from '../../diagnostics/diagnostic.js';
 import { inspectPng } from '../png.js';
 import { schemaValidators } from '../schemas/validators.js';
 import { get, type ConnectorDocs, type ConnectorRule, type Finding, type Json } from './context.js';

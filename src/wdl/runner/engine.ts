@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { newAjv } from '../../io/lazy-require.js';
 import { addTicks, addUnits, isoInstant, parseTimestamp, type Instant } from '../datetime.js';
 import { evaluateDeep, evaluateString, type EvalContext } from '../evaluate.js';
 import { FUNCTIONS } from '../functions.js';
@@ -203,7 +204,7 @@ class FlowRun {
   response: RunResult['response'] = null;
   guidCounter = 0;
   readonly parameterValues = new Map<string, WdlValue>();
-  readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  readonly ajv = newAjv({ strict: false, allErrors: true, validateFormats: false });
   readonly schemaCache = new Map<string, ValidateFunction>();
   /** Action definitions whose shape was checked (once per run). */
   readonly checked = new WeakSet<object>();

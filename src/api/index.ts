@@ -6,15 +6,10 @@ export {
   listContent,
   listSubscriptions,
   planSlices,
-  pullContent,
   startSubscription,
   stopSubscription,
   type ApiSession,
   type ContentItem,
-  type PullOptions,
-  type PullProgress,
-  type PullResult,
-  type PullStats,
   type StartResult,
   type SubscriptionStatus,
 } from './activity.js';
@@ -56,5 +51,22 @@ export {
   type DeliveryResult,
   type NotificationEntry,
 } from './emulator/server.js';
+export {
+  activitySource,
+  memorySink,
+  pullContent,
+  runPipeline,
+  streamSink,
+  type ActivitySourceStats,
+  type PipelineStats,
+  type PullOptions,
+  type PullProgress,
+  type PullResult,
+  type PullSink,
+  type PullStats,
+  type RecordBatch,
+} from './pull.js';
+export { checkpointFolder, openFileSink, type CheckpointParams, type FileSink } from './pull-checkpoint.js';
+export { IdSet, idKey } from './id-set.js';
 export { openSession, requireApiSettings, resolveApiSettings, type ApiFlags, type ApiSettings, type SessionOptions } from './settings.js';
 export { formatRecords, parseUserTime, recordFormatOf, recordSerializer, recordsHeader, type RecordFormat } from './output.js';

@@ -6,6 +6,8 @@ export {
   listContent,
   listSubscriptions,
   planSlices,
+  resolveWindow,
+  MAX_WINDOW_MS,
   startSubscription,
   stopSubscription,
   type ApiSession,

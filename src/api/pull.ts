@@ -206,7 +206,8 @@ export { ID_KEY_BYTES };
 export interface PullOptions {
   start: number;
   end: number;
-  contentType: ContentType;
+  /** One content type, or several pulled one after the other into the same sink (one de-duplication). */
+  contentType: ContentType | readonly ContentType[];
   /** Keep only these operations (case-insensitive); all when empty. */
   operations?: string[];
   /** Blob downloads in flight at most (default 8). */
@@ -244,45 +245,71 @@ export interface PullStats extends PullProgress {
 export interface PullResult {
   /** With the default memory sink: the distinct records (by Id), in listing order of their blobs. */
   records: AuditRecord[];
+  /** Totals over the content types. */
   stats: PullStats;
+  /** Per content type: what its listing and downloads did, and the records it contributed. */
+  perType: ({ contentType: ContentType; records: number } & ActivitySourceStats)[];
 }
 
-/** `content pull`: the Activity API source through the de-duplicating pipeline into a sink. */
+/** Several sources one after the other, as one: batch keys are prefixed so they stay unique across sources. */
+async function* chain(sources: { prefix: string; source: AsyncIterable<RecordBatch>; started: () => void }[]): AsyncGenerator<RecordBatch> {
+  for (const s of sources) {
+    s.started();
+    for await (const b of s.source) yield { key: s.prefix + b.key, records: b.records };
+  }
+}
+
+/** `content pull`: the Activity API source(s) through the de-duplicating pipeline into a sink. */
 export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullResult> {
+  const types: readonly ContentType[] = typeof o.contentType === 'string' ? [o.contentType] : o.contentType;
   const requests0 = s.http.stats.requests;
   const retries0 = s.http.stats.retries;
   const mem = o.sink ? undefined : memorySink();
   const sink = o.sink ?? mem!;
-  const src = newSourceStats();
   let kept = sink.heldRecords;
+  const perType = types.map((contentType) => ({ contentType, records: 0, ...newSourceStats() }));
+  let current = perType[0]!;
   const progress = () =>
-    o.onProgress?.({ slice: src.slice, slices: src.slices, pages: src.pages, blobsListed: src.blobsListed, blobsFetched: src.blobsFetched, inFlight: src.inFlight, records: kept });
-  const source = activitySource(
-    s,
-    { start: o.start, end: o.end, contentType: o.contentType, concurrency: o.concurrency, now: o.now, skip: sink.done, onWarning: o.onWarning, onProgress: progress },
-    src,
-  );
-  const p = await runPipeline(source, sink, {
+    o.onProgress?.({ slice: current.slice, slices: current.slices, pages: current.pages, blobsListed: current.blobsListed, blobsFetched: current.blobsFetched, inFlight: current.inFlight, records: kept });
+  // With one type the keys are the contentIds themselves; with several, `<type>/<contentId>`.
+  const prefixed = types.length > 1;
+  const sources = types.map((contentType, i) => {
+    const skip = prefixed ? new Set([...sink.done].filter((k) => k.startsWith(`${contentType}/`)).map((k) => k.slice(contentType.length + 1))) : sink.done;
+    return {
+      prefix: prefixed ? `${contentType}/` : '',
+      started: () => {
+        current = perType[i]!;
+      },
+      source: activitySource(
+        s,
+        { start: o.start, end: o.end, contentType, concurrency: o.concurrency, now: o.now, skip, onWarning: o.onWarning, onProgress: progress },
+        perType[i],
+      ),
+    };
+  });
+  const p = await runPipeline(chain(sources), sink, {
     operations: o.operations,
     onBatch: (st) => {
+      current.records += st.records - kept;
       kept = st.records;
     },
   });
+  const sum = (k: 'slices' | 'pages' | 'blobsListed' | 'blobsFetched' | 'duplicateBlobs') => perType.reduce((n, t) => n + t[k], 0);
   const stats: PullStats = {
-    slice: src.slice,
-    slices: src.slices,
-    pages: src.pages,
-    blobsListed: src.blobsListed,
-    blobsFetched: src.blobsFetched,
+    slice: current.slice,
+    slices: sum('slices'),
+    pages: sum('pages'),
+    blobsListed: sum('blobsListed'),
+    blobsFetched: sum('blobsFetched'),
     inFlight: 0,
     records: p.records,
-    duplicateBlobs: src.duplicateBlobs,
+    duplicateBlobs: sum('duplicateBlobs'),
     duplicateRecords: p.duplicateRecords,
     filteredOut: p.filteredOut,
-    expiredBlobs: src.expiredBlobs,
+    expiredBlobs: perType.flatMap((t) => t.expiredBlobs),
     resumedBlobs: sink.done.size,
     requests: s.http.stats.requests - requests0,
     retries: s.http.stats.retries - retries0,
   };
-  return { records: mem?.records ?? [], stats };
+  return { records: mem?.records ?? [], stats, perType };
 }

@@ -5,23 +5,24 @@ import { resolveClouds } from '../clouds/index.js';
 import { loadConfig } from '../config/index.js';
 import { formatStylish } from '../diagnostics/index.js';
 import type { CommandModule } from './command-module.js';
-import { choice, cloudOption, outputOption } from './options.js';
+import { choice, cloudsOption, outputOption } from './options.js';
 
 const command: CommandModule = {
   noun: '',
   verb: 'build',
+  example: 'coe-audit build --cloud gcc,dod --packagetype Managed --output-directory dist',
   register(parent, ctx) {
     parent
       .command('build')
       .description('build every cloud: connector, unpacked solution, solution zips, deployment settings and a validation report, under dist/')
-      .addOption(cloudOption({ allowAll: true }))
+      .addOption(cloudsOption())
       .addOption(new Option('--packagetype <type>', 'zips to write: Unmanaged, Managed or Both').argParser(choice(['Unmanaged', 'Managed', 'Both'] as const)).default('Both'))
       .addOption(new Option('--timestamp <iso>', 'date and time stored in every zip entry (UTC)').argParser(parseTimestamp).default(DEFAULT_TIMESTAMP))
       .addOption(new Option('--output-directory <dir>', 'where each cloud folder is written (default: outputDirectory of the config, else dist)'))
       .addOption(new Option('--config <file>', 'coe-audit.config.yaml to read (default: the one in the working directory, if any)'))
       .addOption(new Option('--check', 'write nothing; exit 1 when the output directory differs from a fresh build'))
-      .addOption(outputOption('text'))
-      .action(async (opts: { cloud?: string; packagetype: 'Unmanaged' | 'Managed' | 'Both'; timestamp: string; outputDirectory?: string; config?: string; check?: boolean; output: 'json' | 'text' }) => {
+      .addOption(outputOption())
+      .action(async (opts: { cloud?: string[]; packagetype: 'Unmanaged' | 'Managed' | 'Both'; timestamp: string; outputDirectory?: string; config?: string; check?: boolean; output: 'json' | 'text' }) => {
         const { config } = loadConfig({ cwd: ctx.cwd, ...(opts.config !== undefined ? { explicitPath: opts.config } : {}) });
         const dir = opts.outputDirectory ?? config.outputDirectory ?? 'dist';
         const report = await runBuild({

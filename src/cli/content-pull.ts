@@ -1,27 +1,17 @@
 import { Option } from 'commander';
-import {
-  openFileSink,
-  parseUserTime,
-  pullContent,
-  recordFormatOf,
-  recordSerializer,
-  recordsHeader,
-  streamSink,
-  systemClock,
-  type FileSink,
-  type PullProgress,
-} from '../api/index.js';
+import type { FileSink, PullProgress } from '../api/index.js';
+import type { ContentType } from '../api/content-types.js';
 import { UsageError } from '../errors.js';
 import { addApiOptions, contentTypeOption, sessionFor, type ApiCommandOptions } from './api-options.js';
 import type { CommandModule } from './command-module.js';
 import type { CliContext } from './context.js';
-import { positiveInt } from './options.js';
+import { CoeOption, operationOption, outputFileOption, positiveInt } from './options.js';
 
 interface PullCommandOptions extends ApiCommandOptions {
-  start: string;
-  end: string;
+  start?: string;
+  end?: string;
   operation?: string[];
-  out?: string;
+  outputFile?: string;
   resume?: boolean;
   concurrency: number;
   requestsPerMinute: number;
@@ -32,46 +22,61 @@ const QUIET_SECONDS = 10;
 
 const command: CommandModule = {
   noun: 'content',
-  nounDescription: 'audit content of the Office 365 Management Activity API',
   verb: 'pull',
+  example: 'coe-audit content pull --content-type General --operation LaunchPowerApp --output-file launches.ndjson',
   register(parent, ctx) {
     addApiOptions(
       parent
         .command('pull')
-        .description('download the audit records of a time window (at most 7 days back), de-duplicated by Id, streamed to the output')
-        .requiredOption('--start <iso>', 'start of the window (inclusive, UTC, by when content became available)')
-        .requiredOption('--end <iso>', 'end of the window (exclusive, UTC)')
+        .description('download the audit records of a time window (at most 7 days, default the last 24 hours), de-duplicated by Id, streamed to the output')
+        .addOption(new CoeOption('--start <iso>', 'start of the window (inclusive, UTC, by when content became available; default: 24 hours before --end)').alias('--startTime'))
+        .addOption(new CoeOption('--end <iso>', 'end of the window (exclusive, UTC; default: now; a later time is capped to now)').alias('--endTime'))
         .addOption(contentTypeOption())
-        .option('--operation <name...>', 'keep only these operations (e.g. LaunchPowerApp DeletePowerApp)')
-        .option('--out <file>', 'write the records to a .ndjson or .csv file (Purview layout) instead of stdout')
-        .option('--resume', 'continue the interrupted pull of --out (same --start, --end, --content-type and --operation)')
+        .addOption(operationOption())
+        .addOption(outputFileOption('write the records to a .ndjson or .csv file (Purview layout) instead of stdout'))
+        .addOption(new Option('--resume', 'continue the interrupted pull of --output-file (same --start, --end, --content-type and --operation)'))
         .addOption(new Option('--concurrency <n>', 'blob downloads in flight at most').argParser(positiveInt('--concurrency')).default(8))
         .addOption(
           new Option('--requests-per-minute <n>', 'request budget per minute (the tenant quota is 2,000)').argParser(positiveInt('--requests-per-minute')).default(1800),
         ),
+      ['json', 'text', 'csv'],
     ).action(async (opts: PullCommandOptions) => {
-      const start = parseUserTime(opts.start, '--start');
-      const end = parseUserTime(opts.end, '--end');
-      if (opts.resume && !opts.out) throw new UsageError('--resume needs --out: only a pull into a file can be continued');
-      const format = opts.out ? recordFormatOf(opts.out) : 'ndjson';
-      const serialize = recordSerializer(format);
-      const session = sessionFor(ctx, opts, opts.requestsPerMinute);
+      const { openFileSink, parseUserTime, pullContent, recordFormatOf, recordSerializer, recordsHeader, resolveWindow, streamSink, systemClock } = await import('../api/index.js');
       const clock = systemClock();
+      if (opts.resume && !opts.outputFile) throw new UsageError('--resume needs --output-file: only a pull into a file can be continued');
+      if (opts.resume && opts.end === undefined) throw new UsageError('--resume needs the --start and --end of the interrupted pull (without --end the window would move)');
+      const window = resolveWindow({
+        ...(opts.start !== undefined ? { start: parseUserTime(opts.start, '--start') } : {}),
+        ...(opts.end !== undefined ? { end: parseUserTime(opts.end, '--end') } : {}),
+        now: clock.now(),
+      });
+      for (const w of window.warnings) ctx.info(`warning: ${w}`);
+      const format = opts.outputFile ? recordFormatOf(opts.outputFile) : opts.output === 'csv' ? 'csv' : 'ndjson';
+      const serialize = recordSerializer(format);
+      const types: ContentType[] = opts.contentType ?? ['Audit.General'];
+      const session = await sessionFor(ctx, opts, opts.requestsPerMinute);
       let file: FileSink | undefined;
-      if (opts.out) {
-        const params = { start: new Date(start).toISOString(), end: new Date(end).toISOString(), contentType: opts.contentType!, operations: (opts.operation ?? []).map((x) => x.toLowerCase()).sort(), format };
-        file = openFileSink({ out: opts.out, params, header: recordsHeader(format), serialize, resume: opts.resume === true });
-        if (file.resumed) ctx.info(`resuming: ${file.done.size} blobs and ${file.heldRecords} records already written`);
-      } else {
-        ctx.stdout(recordsHeader(format));
-      }
-      const sink = file ?? streamSink(serialize, (t) => ctx.stdout(t));
-      const watch = watchProgress(ctx, session.http.stats, clock.now.bind(clock));
+      const watch = watchProgress(ctx, session.http.stats, () => clock.now());
       try {
+        if (opts.outputFile) {
+          const params = {
+            start: new Date(window.start).toISOString(),
+            end: new Date(window.end).toISOString(),
+            contentType: types.join(','),
+            operations: (opts.operation ?? []).map((x) => x.toLowerCase()).sort(),
+            format,
+          };
+          file = openFileSink({ out: opts.outputFile, params, header: recordsHeader(format), serialize, resume: opts.resume === true });
+          if (file.resumed) ctx.info(`resuming: ${file.done.size} blobs and ${file.heldRecords} records already written`);
+        } else {
+          ctx.stdout(recordsHeader(format));
+        }
+        const sink = file ?? streamSink(serialize, (t) => ctx.stdout(t));
+        for (const contentType of types) ctx.info(`${contentType}: ${new Date(window.start).toISOString()} .. ${new Date(window.end).toISOString()}`);
         const r = await pullContent(session, {
-          start,
-          end,
-          contentType: opts.contentType!,
+          start: window.start,
+          end: window.end,
+          contentType: types,
           operations: opts.operation,
           concurrency: opts.concurrency,
           now: clock.now(),
@@ -81,15 +86,17 @@ const command: CommandModule = {
         });
         file?.finish();
         const s = r.stats;
-        const summary = `${s.records} records from ${s.blobsFetched + s.resumedBlobs} blobs (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records and ${s.duplicateBlobs} duplicate listings dropped; ${s.requests} requests, ${s.retries} retries${s.resumedBlobs ? `; ${s.resumedBlobs} blobs from the interrupted run` : ''})${opts.out ? ` written to ${opts.out}` : ''}`;
+        const summary = `${s.records} records from ${s.blobsFetched + s.resumedBlobs} blobs (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records and ${s.duplicateBlobs} duplicate listings dropped; ${s.requests} requests, ${s.retries} retries${s.resumedBlobs ? `; ${s.resumedBlobs} blobs from the interrupted run` : ''})${opts.outputFile ? ` written to ${opts.outputFile}` : ''}`;
         if (s.expiredBlobs.length > 0) ctx.info(`warning: ${s.expiredBlobs.length} blobs had expired (AF20051); their records are missing`);
-        if (!opts.out) ctx.info(summary);
-        else if (opts.output === 'json') ctx.stdout(JSON.stringify({ out: opts.out, format, ...s }, null, 2) + '\n');
-        else ctx.stdout(summary + '\n');
+        if (!opts.outputFile) ctx.info(summary);
+        else if (opts.output === 'json') {
+          const only = r.perType.length === 1 ? { ...r.perType[0]!, ...s } : { ...s, contentTypes: r.perType };
+          ctx.stdout(JSON.stringify({ out: opts.outputFile, format, ...only, records: s.records }, null, 2) + '\n');
+        } else ctx.stdout(summary + '\n');
       } catch (e) {
         if (file) {
           file.close();
-          ctx.info(`the records pulled so far are kept: rerun the same command with --resume to continue`);
+          ctx.info('the records pulled so far are kept: rerun the same command with --resume to continue');
         }
         throw e;
       } finally {

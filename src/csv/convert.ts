@@ -1,3 +1,4 @@
+import type { CsvProgress } from './reader.js';
 /**
  * `csv convert`: either layout to NDJSON of AuditData records, or to the current CSV layout written by
  * toPurviewCsvRow (the format `content pull --out x.csv` writes). Malformed records are reported and skipped.
@@ -30,6 +31,8 @@ export interface ConvertOptions {
   maxRecordBytes?: number;
   /** Skip (as malformed) records with invalid UTF-8 or duplicate AuditData keys instead of writing them with a finding. */
   strict?: boolean;
+  /** Progress after each chunk read (bytes so far, file size). */
+  onProgress?: CsvProgress;
 }
 
 /** A record written (or, with strict, skipped) that does not round-trip exactly. */

@@ -21,7 +21,12 @@ export interface ScanHandlers {
   record: RecordHandler;
   /** Called after each chunk, when the views given to `record` are about to go stale. */
   chunkDone?: () => void;
+  /** Called after each chunk read with the bytes read so far and the file's size (progress on stderr). */
+  progress?: CsvProgress;
 }
+
+/** Bytes read so far of a file of `totalBytes` (called once per chunk; the caller decides how often to report). */
+export type CsvProgress = (bytesRead: number, totalBytes: number) => void;
 
 export interface ScanResult {
   header: HeaderInfo;
@@ -51,7 +56,8 @@ export async function scanPurviewFile(
   handlers: ScanHandlers,
   engine: ScanEngine = 'wasm',
 ): Promise<ScanResult> {
-  checkInputFile(file);
+  const totalBytes = checkInputFile(file);
+  let readSoFar = 0;
   let header: HeaderInfo | undefined;
   const onRecord: RecordHandler = (buf, start, end, offset) => {
     if (header) {
@@ -89,6 +95,8 @@ export async function scanPurviewFile(
         const bytesRead = readSync(fd, buf, 0, buf.length, null);
         if (bytesRead === 0) break;
         commit(bytesRead);
+        readSoFar += bytesRead;
+        handlers.progress?.(readSoFar, totalBytes);
       }
     } finally {
       closeSync(fd);

@@ -7,7 +7,7 @@ import { parseFields } from './fields.js';
 import type { Layout } from './layout.js';
 import { stripLineEnd } from './layout.js';
 import type { AuditRecord } from './purview-row.js';
-import { scanPurviewFile, type HeaderInfo } from './reader.js';
+import { scanPurviewFile, type CsvProgress, type HeaderInfo } from './reader.js';
 import { countLineFeeds, DEFAULT_MAX_RECORD_BYTES, isBlankLine, type ScanEngine } from './scanner.js';
 
 /** At most this many malformed records are listed; the count always covers them all. */
@@ -36,7 +36,7 @@ export interface RecordsPass {
  */
 export async function readPurviewRecords(
   file: string,
-  options: { maxRecordBytes?: number; engine?: ScanEngine },
+  options: { maxRecordBytes?: number; engine?: ScanEngine; onProgress?: CsvProgress },
   onRecord: (record: ParsedRecord, layout: Layout, line: number) => void,
   onHeader?: (header: HeaderInfo) => void,
 ): Promise<RecordsPass> {
@@ -53,6 +53,7 @@ export async function readPurviewRecords(
     file,
     options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     {
+      ...(options.onProgress ? { progress: options.onProgress } : {}),
       header: (h) => {
         layout = h.layout;
         lines.advance(h.bytes, 0, h.bytes.length);

@@ -1,3 +1,4 @@
+import type { CsvProgress } from './reader.js';
 /**
  * `csv split`: cuts an export into parts of at most N records (and M bytes), each starting with the source's
  * header line exactly as it is in the source (BOM included when the source has one, so Excel still reads every
@@ -23,6 +24,8 @@ export interface SplitOptions {
   /** The folder of the parts, replaced whole; default: `<base>-parts` next to the source. */
   outputDirectory?: string;
   maxRecordBytes?: number;
+  /** Progress after each chunk read (bytes so far, file size). */
+  onProgress?: CsvProgress;
 }
 
 export interface SplitPart {
@@ -103,6 +106,7 @@ export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
 
   try {
     const scan = await scanPurviewFile(file, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, {
+      ...(options.onProgress ? { progress: options.onProgress } : {}),
       header: (h) => {
         header = h;
       },

@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import { CONTENT_TYPES_ENTRY, contentTypesXml } from './content-types.js';
+import { append, componentRole, mergeComponents, section, withoutInheritedNamespaces } from './components.js';
 import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
-import { childElements, elementsByPath, firstChild, parseXml, serializeXml, setText, textOf, type XDocument, type XElement } from './xml.js';
+import { childElements, elementsByPath, firstChild, parseXml, serializeXml, setText, textOf, type XElement } from './xml.js';
 import { writeZip, type ZipEntry } from './zip.js';
 
 export type PackageType = 'Unmanaged' | 'Managed';
@@ -19,19 +20,15 @@ export const CUSTOMIZATIONS_XML = 'Other/Customizations.xml';
 /** pac's unpack leaves out a connector whose name is longer than this, and import then fails. */
 export const MAX_CONNECTOR_NAME_LENGTH = 30;
 
-/** Top-level order of customizations.xml (solution-format §3.7); a missing section is created at its place. */
-const CUSTOMIZATIONS_ORDER = [
-  'Entities', 'Roles', 'Workflows', 'FieldSecurityProfiles', 'Templates', 'EntityImageConfigs', 'AttributeImageConfigs',
-  'EntityMaps', 'EntityRelationships', 'OrganizationSettings', 'optionsets', 'Dashboards', 'WebResources', 'CustomControls',
-  'AppModuleSiteMaps', 'AppModules', 'EntityDataProviders', 'AIModels', 'CanvasApps', 'Connectors', 'connectionreferences', 'Languages',
-];
-
 /** Zip folder order after the two manifests (solution-format §2.3); folders not listed go before environmentvariabledefinitions. */
 const FOLDER_ORDER = ['Workflows', 'WebResources', 'CanvasApps', 'Connector', 'aipluginoperations', 'aiplugins', 'customapis', 'Assets', 'botcomponents', 'bots'];
 const LAST_FOLDER = 'environmentvariabledefinitions';
 
-/** A source path whose content pac merges into customizations.xml in ways the native packer does not reproduce. */
-const NEEDS_PAC = /(^|\/)[^/]+\.(data|meta)\.xml$|^Entities\/|^Other\/(?!Solution\.xml$|Customizations\.xml$)/i;
+/**
+ * A source path the native packer does not know how to pack: a split-out file of a type not merged here, a file
+ * under Entities/ or Other/ that is not a table part or relationship, or a folder of a type pac merges.
+ */
+const NEEDS_PAC = /(^|\/)[^/]+(\.data\.xml|\.meta\.xml|_managed\.xml)$|^(Entities|Other)\/|^(PluginAssemblies|SdkMessageProcessingSteps|ServiceEndpoints|Reports|Templates|Dialogs)\//i;
 
 const WORKFLOW_DATA = /^Workflows\/[^/]+\.data\.xml$/i;
 const CONNECTOR_XML = /^Connectors\/[^/]+\.xml$/i;
@@ -60,11 +57,20 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
   }
   const managed = elementsByPath(solution.root, ['SolutionManifest', 'Managed'])[0];
   if (!managed) throw fail(SOLUTION_XML, solution.root, 'has no <SolutionManifest><Managed> element');
-  setText(managed, options.packageType === 'Managed' ? '1' : '0');
+  // SolutionPackager "can't convert one type to another": 0 packs only Unmanaged, 1 only Managed, 2 (Both) either.
+  const from = textOf(managed)?.trim();
+  const want = options.packageType === 'Managed' ? '1' : '0';
+  if ((from === '0' || from === '1') && from !== want) {
+    throw fail(SOLUTION_XML, managed, `<Managed>${from}</Managed> is a source unpacked as ${from === '1' ? 'Managed' : 'Unmanaged'}, which packs only as ${from === '1' ? 'Managed' : 'Unmanaged'} (pac cannot convert one type to the other); pack with --packagetype ${from === '1' ? 'Managed' : 'Unmanaged'}, or unpack both zips with --packagetype Both`);
+  }
+  setText(managed, want);
 
+  const roles = new Map<string, 'merged' | 'skipped' | undefined>();
   for (const rel of [...tree.keys()].sort(compareEnumerationOrder)) {
-    if (NEEDS_PAC.test(rel) && !WORKFLOW_DATA.test(rel)) {
-      throw new UsageError([{ file: name(rel), message: "the native packer merges only workflows and connectors into customizations.xml; pack this solution with --packer pac" }]);
+    const role = rel === SOLUTION_XML || rel === CUSTOMIZATIONS_XML || WORKFLOW_DATA.test(rel) || CONNECTOR_XML.test(rel) ? 'merged' : componentRole(rel);
+    roles.set(rel, role);
+    if (rel.includes('/') && !role && NEEDS_PAC.test(rel)) {
+      throw new UsageError([{ file: name(rel), message: `${unknownKind(rel)} is a component the native packer does not merge into customizations.xml; pack this solution with --packer pac` }]);
     }
   }
 
@@ -116,12 +122,20 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
     }
   }
 
+  // Tables, relationships, option sets, roles, apps, dashboards, canvas apps, web resources.
+  const { moved, referenced } = mergeComponents(customizations.root, {
+    tree,
+    variant: options.packageType,
+    parse: (rel) => parse(rel, tree.get(rel)!),
+    fail,
+  });
+
   // Component files, grouped by zip folder, each group in enumeration order.
   const groups = new Map<string, string[]>();
   const sources = new Map<string, string>();
   for (const rel of tree.keys()) {
-    if (!rel.includes('/') || rel.startsWith('Other/') || WORKFLOW_DATA.test(rel) || CONNECTOR_XML.test(rel)) continue;
-    const entry = rel.startsWith('Connectors/') ? `Connector/${rel.slice('Connectors/'.length)}` : rel;
+    if (!rel.includes('/') || roles.get(rel)) continue;
+    const entry = moved.get(rel) ?? (rel.startsWith('Connectors/') ? `Connector/${rel.slice('Connectors/'.length)}` : rel);
     const clash = sources.get(entry.toLowerCase());
     if (clash) throw new UsageError([{ file: name(rel), message: `would be written to the zip as ${entry}, as ${clash} is; remove one of them` }]);
     sources.set(entry.toLowerCase(), rel);
@@ -139,7 +153,11 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
     { name: 'solution.xml', data: utf8(serializeXml(solution)) },
   ];
   for (const folder of folders) {
-    for (const entry of groups.get(folder)!.sort(compareEnumerationOrder)) entries.push({ name: entry, data: tree.get(sources.get(entry.toLowerCase())!)! });
+    const rank = (entry: string) => {
+      const i = referenced.indexOf(entry);
+      return i < 0 ? referenced.length : i;
+    };
+    for (const entry of groups.get(folder)!.sort((a, b) => rank(a) - rank(b) || compareEnumerationOrder(a, b))) entries.push({ name: entry, data: tree.get(sources.get(entry.toLowerCase())!)! });
   }
   entries.push({ name: CONTENT_TYPES_ENTRY, data: utf8(contentTypesXml(entries.map((e) => e.name))) });
   return entries;
@@ -150,26 +168,13 @@ export function managedZipPath(zipfile: string): string {
   return /\.zip$/i.test(zipfile) ? `${zipfile.slice(0, -4)}_managed${zipfile.slice(-4)}` : `${zipfile}_managed`;
 }
 
-/** The top-level section of customizations.xml, created empty at its place in the known order when absent. */
-export function section(root: XElement, name: string): XElement {
-  const found = firstChild(root, name);
-  if (found) return found;
-  const el: XElement = { type: 'element', name, attrs: [], children: [], selfClosing: true, line: root.line, column: root.column };
-  const rank = CUSTOMIZATIONS_ORDER.indexOf(name);
-  const before = root.children.findIndex((c) => c.type === 'element' && CUSTOMIZATIONS_ORDER.indexOf(c.name) > rank);
-  root.children.splice(before < 0 ? root.children.length : before, 0, el);
-  return el;
-}
-
-function append(parent: XElement, child: XElement): void {
-  parent.children.push(child);
-  parent.selfClosing = false;
-}
-
-/** The split file's root without namespace declarations that customizations.xml already makes (pac drops xmlns:xsi). */
-function withoutInheritedNamespaces(doc: XDocument, into: XElement): XElement {
-  const inherited = new Set(into.attrs.filter(([k]) => k === 'xmlns' || k.startsWith('xmlns:')).map(([k, v]) => `${k}\u0000${v}`));
-  return { ...doc.root, attrs: doc.root.attrs.filter(([k, v]) => !inherited.has(`${k}\u0000${v}`)) };
+/** Names the kind of a component the native packer refuses, for the message. */
+function unknownKind(rel: string): string {
+  const top = rel.slice(0, rel.indexOf('/'));
+  if (/\.data\.xml$/i.test(rel)) return `${top}/*.data.xml`;
+  if (/\.meta\.xml$/i.test(rel)) return `${top}/*.meta.xml`;
+  if (top === 'Entities' || top === 'Other') return `this file of ${top}/`;
+  return `${top}/`;
 }
 
 export function utf8(text: string): Uint8Array {

@@ -64,7 +64,8 @@ export function compareEnumerationOrder(a: string, b: string): number {
   return sa.length - sb.length;
 }
 
-function compareNames(a: string, b: string): number {
+/** Case-insensitive name order (ordinal on upper case), ties broken ordinally. */
+export function compareNames(a: string, b: string): number {
   const ua = a.toUpperCase();
   const ub = b.toUpperCase();
   if (ua !== ub) return ua < ub ? -1 : 1;

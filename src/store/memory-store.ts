@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DataverseError, type DataverseStore, type ListRecordsQuery, type WdlObject, type WdlValue } from '../wdl/index.js';
 import { filterColumns, ODataError, parseFilter, type FilterNode, type Literal } from './odata.js';
-import { ENVVAR_TYPES, TABLES, type ColumnDef, type TableDef } from './tables.js';
+import { coeStoreSchema, type StoreSchema } from './schema.js';
+import { ENVVAR_TYPES, type ColumnDef, type TableDef } from './tables.js';
 
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NULL_SECRET = 'Error occured while reading secret: Value cannot be null. Parameter name: input';
@@ -12,6 +13,8 @@ export interface MemoryStoreOptions {
    * points at, or undefined when it cannot be read. Secrets never live in the store's tables.
    */
   keyVault?: (reference: string, schemaName: string) => string | undefined;
+  /** The tables and columns the store holds (default: the coe edition's, CoE Core's documented tables). */
+  schema?: StoreSchema;
 }
 
 interface Row {
@@ -35,15 +38,19 @@ export class MemoryStore implements DataverseStore {
   /** Writes per table (creates and updates), for summaries. */
   readonly writes = new Map<string, { created: number; updated: number }>();
 
+  /** The tables and columns every read and write is checked against. */
+  readonly schema: StoreSchema;
+
   constructor(private readonly options: MemoryStoreOptions = {}) {
-    for (const name of Object.keys(TABLES)) this.tables.set(name, new Map());
+    this.schema = options.schema ?? coeStoreSchema();
+    for (const name of Object.keys(this.schema.tables)) this.tables.set(name, new Map());
   }
 
   private table(entitySet: string): { def: TableDef; rows: Map<string, Row> } {
-    const def = TABLES[entitySet];
+    const def = this.schema.tables[entitySet];
     const rows = this.tables.get(entitySet);
     if (!def || !rows) {
-      throw new DataverseError(404, `Resource not found for the segment '${entitySet}'. The local store has: ${Object.keys(TABLES).join(', ')}.`);
+      throw new DataverseError(404, `Resource not found for the segment '${entitySet}'. The local store has: ${Object.keys(this.schema.tables).join(', ')}.`);
     }
     return { def, rows };
   }
@@ -183,7 +190,7 @@ export class MemoryStore implements DataverseStore {
         }
         const m = /^\/?([A-Za-z0-9_]+)\(([^)]*)\)$/.exec(String(v));
         if (!m || m[1] !== lookup.target) throw new DataverseError(400, `The value '${String(v)}' of ${k} must be '${lookup.target}(<id>)'.`);
-        const targetDef = TABLES[lookup.target]!;
+        const targetDef = this.table(lookup.target).def;
         if (!GUID_RE.test(m[2]!)) throw new DataverseError(400, `Bad Request - Error in query syntax: '${String(v)}' is not ${lookup.target}(<guid>).`);
         if (!this.table(lookup.target).rows.has(m[2]!.toLowerCase())) throw new DataverseError(404, `${targetDef.logicalName} With Id = ${m[2]} Does Not Exist`);
         target[lookup.column] = m[2]!.toLowerCase();

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
 import { DataverseError, type WdlObject } from '../wdl/index.js';
 import { MemoryStore, stableGuid, type MemoryStoreOptions } from './memory-store.js';
-import { ENVVAR_TYPES, TABLES } from './tables.js';
+import { ENVVAR_TYPES } from './tables.js';
 
 /**
  * A store seed: apps in the inventory, environment variables (definition, default, current value), and
@@ -48,11 +48,8 @@ const SEED_SCHEMA = {
         },
       },
     },
-    tables: {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(Object.keys(TABLES).map((t) => [t, { type: 'array', items: { type: 'object' } }])),
-    },
+    // Table names are checked against the store's schema when the store is built (they differ per edition).
+    tables: { type: 'object', additionalProperties: { type: 'array', items: { type: 'object' } } },
   },
 } as const;
 
@@ -85,13 +82,14 @@ export function createStore(seed: StoreSeed = {}, options: MemoryStoreOptions = 
       throw e;
     }
   };
+  const p = store.schema.prefix;
   (seed.apps ?? []).forEach((a, i) =>
     at(`apps[${i}]`, () =>
-      store.insertSeedRow('admin_apps', {
-        admin_appid: a.id,
-        admin_displayname: a.displayName ?? null,
-        admin_applastlaunchedon: a.lastLaunchedOn ?? null,
-        admin_appdeleted: a.deleted ?? false,
+      store.insertSeedRow(`${p}_apps`, {
+        [`${p}_appid`]: a.id,
+        [`${p}_displayname`]: a.displayName ?? null,
+        [`${p}_applastlaunchedon`]: a.lastLaunchedOn ?? null,
+        [`${p}_appdeleted`]: a.deleted ?? false,
       }),
     ),
   );

@@ -24,83 +24,16 @@ export interface TableDef {
 }
 
 const s = (maxLength = 4000): ColumnDef => ({ type: 'string', maxLength });
-const dt: ColumnDef = { type: 'datetime' };
-const b: ColumnDef = { type: 'bool' };
 const i: ColumnDef = { type: 'int' };
 const g: ColumnDef = { type: 'guid' };
 
 /**
- * The tables the audit-log flows touch, by entity set name, with the columns of the CoE Core schema
- * (coe-audit-components.md §5, §7). Environment variable option values: String 100000000, Number 100000001,
- * Boolean 100000002, JSON 100000003, Data source 100000004, Secret 100000005.
+ * Dataverse's own tables the flows read (environment variable definitions and values). The tables of the
+ * editions come from their table definitions (schema.ts); these two are in every environment. Environment
+ * variable option values: String 100000000, Number 100000001, Boolean 100000002, JSON 100000003, Data source
+ * 100000004, Secret 100000005.
  */
-export const TABLES: Record<string, TableDef> = {
-  admin_auditlogs: {
-    logicalName: 'admin_auditlog',
-    primaryKey: 'admin_auditlogid',
-    columns: {
-      admin_title: s(100),
-      admin_creationtime: dt,
-      admin_operation: s(100),
-      admin_appid: s(100),
-      admin_appname: s(300),
-      admin_appenvironment: s(100),
-      admin_appispremium: b,
-      admin_userupn: s(300),
-      admin_userid: s(100),
-      admin_username: s(300),
-      admin_userjobtitle: s(300),
-      admin_userdepartment: s(300),
-      admin_usercountry: s(300),
-      admin_usercity: s(300),
-      admin_userisguest: b,
-      admin_workload: s(300),
-      _admin_applookup_value: g,
-      statecode: i,
-      statuscode: i,
-    },
-    lookups: { admin_AppLookup: { column: '_admin_applookup_value', target: 'admin_apps' } },
-  },
-  admin_apps: {
-    logicalName: 'admin_app',
-    primaryKey: 'admin_appid',
-    columns: {
-      admin_displayname: s(200),
-      admin_applastlaunchedon: dt,
-      admin_appdeleted: b,
-      admin_appdeletedon: dt,
-      admin_usespremiumapi: b,
-      admin_appenvironmentname: s(200),
-      statecode: i,
-      statuscode: i,
-    },
-    lookups: {},
-  },
-  admin_syncflowerrorses: {
-    logicalName: 'admin_syncflowerrors',
-    primaryKey: 'admin_syncflowerrorsid',
-    columns: {
-      admin_name: s(850),
-      admin_flowinstanceurl: s(1000),
-      admin_environmentname: s(100),
-      admin_errormessage: s(4000),
-      statecode: i,
-      statuscode: i,
-    },
-    lookups: {},
-  },
-  admin_coesolutionmetadatas: {
-    logicalName: 'admin_coesolutionmetadata',
-    primaryKey: 'admin_coesolutionmetadataid',
-    columns: {
-      admin_objectname: s(200),
-      admin_lastrun: dt,
-      admin_lastrunpassed: b,
-      statecode: i,
-      statuscode: i,
-    },
-    lookups: {},
-  },
+export const SYSTEM_TABLES: Record<string, TableDef> = {
   environmentvariabledefinitions: {
     logicalName: 'environmentvariabledefinition',
     primaryKey: 'environmentvariabledefinitionid',

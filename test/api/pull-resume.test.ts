@@ -20,7 +20,7 @@ function pull(out: string, extra: string[] = [], crashAt?: string) {
   const end = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
   const args = [
     'content', 'pull', '--cloud', 'commercial', '--tenant-id', emu.tenantId, '--client-id', emu.clientId, '--authority-url', emu.authorityUrl, '--management-url', emu.managementUrl,
-    '--start', new Date(end - 30 * 3_600_000).toISOString(), '--end', new Date(end).toISOString(), '--out', out, '--concurrency', '4', '--requests-per-minute', '100000', ...extra,
+    '--start', new Date(end - 30 * 3_600_000).toISOString(), '--end', new Date(end).toISOString(), '--output-file', out, '--concurrency', '4', '--requests-per-minute', '100000', ...extra,
   ];
   return runBuiltCli(args, { env: { COE_AUDIT_CLIENT_SECRET: emu.clientSecret, NODE_EXTRA_CA_CERTS: emu.caFile!, ...(crashAt ? { COE_AUDIT_TEST_CRASH_AT: crashAt } : {}) } });
 }

@@ -58,7 +58,7 @@ describe('csv convert keeps data exactly and reports what it cannot', () => {
   it('the CLI exits 1 with the findings on stderr (one line each, file:line), the output still written', async () => {
     const file = fixture(CURRENT_HEADER + '\r\n' + row(AUDIT(',"Id":"a2"')));
     const outFile = join(tmp(), 'out.ndjson');
-    const r = await runBuiltCli(['csv', 'convert', file, '--to', 'ndjson', '--out', outFile]);
+    const r = await runBuiltCli(['csv', 'convert', file, '--to', 'ndjson', '--output-file', outFile]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file}:2: written with a finding (duplicate-key): AuditData has the key "Id" twice in one object`);
     expect(readFileSync(outFile, 'utf8')).toBe(AUDIT(',"Id":"a2"') + '\n');

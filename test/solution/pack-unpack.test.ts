@@ -156,10 +156,30 @@ describe('packSolution refuses bad sources with the file and place', () => {
     expect(usageError(() => pack(src)).message).toMatch(/<iconblob> names \/Connector\/coe_5Faudit-20api_iconblob\.Png, but Connectors\/.* is not in the folder/);
   });
 
-  it('components the native packer cannot merge point at --packer pac', () => {
-    const src = base();
-    src.set('Entities/account/Entity.xml', bytes('<Entity />'));
-    expect(usageError(() => pack(src)).message).toMatch(/^Entities\/account\/Entity\.xml: .*--packer pac/);
+  it('components the native packer cannot merge are refused by name, pointing at --packer pac', () => {
+    for (const [rel, kind] of <[string, string][]>[
+      ['PluginAssemblies/Contoso-1A2B/Contoso.dll.data.xml', 'PluginAssemblies/\\*\\.data\\.xml'],
+      ['SdkMessageProcessingSteps/{0a1b}.xml', 'SdkMessageProcessingSteps/'],
+      ['Entities/account/Visualizations/{0a1b}.xml', 'this file of Entities/'],
+      ['Other/FieldSecurityProfiles.xml', 'this file of Other/'],
+    ]) {
+      const src = base();
+      src.set(rel, bytes('<X />'));
+      const escaped = rel.replace(/[.{}]/g, (c) => `\\${c}`);
+      expect(usageError(() => pack(src)).message).toMatch(new RegExp(`^${escaped}: ${kind} is a component the native packer does not merge .*--packer pac`));
+    }
+  });
+
+  it('a source unpacked as one type packs only as that type (<Managed>0</Managed> or 1); 2 packs either way', () => {
+    const withManaged = (v: string) => {
+      const src = base();
+      src.set('Other/Solution.xml', bytes(text(src.get('Other/Solution.xml'))!.replace('<Managed>2</Managed>', `<Managed>${v}</Managed>`)));
+      return src;
+    };
+    expect(usageError(() => pack(withManaged('0'), 'Managed')).message).toMatch(/^Other\/Solution\.xml:\d+:\d+: <Managed>0<\/Managed> is a source unpacked as Unmanaged, which packs only as Unmanaged .*--packagetype Unmanaged/);
+    expect(usageError(() => pack(withManaged('1'), 'Unmanaged')).message).toMatch(/<Managed>1<\/Managed> is a source unpacked as Managed, which packs only as Managed/);
+    expect(entry(pack(withManaged('1'), 'Managed'), 'solution.xml')).toContain('<Managed>1</Managed>');
+    expect(entry(pack(withManaged('0'), 'Unmanaged'), 'solution.xml')).toContain('<Managed>0</Managed>');
   });
 
   it('a missing <Managed>', () => {

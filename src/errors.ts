@@ -66,3 +66,11 @@ export function fileSystemError(file: string, e: unknown, verb: 'read' | 'write'
   const hint = ERRNO_HINTS[code];
   return new UsageError([{ file, message: `cannot ${verb}: ${code}${hint ? ` (${hint})` : ''}` }], { cause: e });
 }
+
+/** Text from a file made safe for a one-line message on a terminal: control characters become `\r`, `\x1b`, … */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}

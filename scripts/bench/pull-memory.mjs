@@ -41,6 +41,7 @@ try {
     '--end', new Date(ready.last + 1).toISOString(), '--output-file', out, '--output', 'json', '--requests-per-minute', '1000000', '--quiet',
   ];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, COE_AUDIT_CLIENT_SECRET: ready.clientSecret, NODE_EXTRA_CA_CERTS: ready.caFile }, maxBuffer: 1 << 26 });
+  if (process.env.COE_AUDIT_BENCH_MEM) console.log(r.stderr.trim().split('\n').at(-1));
   if (r.status !== 0) throw new Error(`content pull exited ${r.status}: ${r.stderr}`);
   const kib = Number(/maxrss-kib=(\d+)/.exec(r.stderr)?.[1]);
   const summary = JSON.parse(r.stdout);

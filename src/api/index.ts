@@ -56,6 +56,7 @@ export {
 export {
   activitySource,
   memorySink,
+  newSourceStats,
   pullContent,
   runPipeline,
   streamSink,

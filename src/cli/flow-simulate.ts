@@ -1,15 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { simulateFlows } from '../flowrun/index.js';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { stableJson } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
-import { outputOption, positiveInt } from './options.js';
+import { choice, outputOption, positiveInt } from './options.js';
 
 interface Options {
   events: number;
   hours: number;
   faults?: string;
   seed: number;
+  api: 'management' | 'graph';
   output: 'json' | 'text';
 }
 
@@ -28,12 +29,18 @@ const command: CommandModule = {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a non-negative integer.');
         return Number(v);
       }, 1)
+      .addOption(
+        new Option('--api <mode>', "the Sync flow's mode (Audit Logs - Use Graph API): management (Office 365 Management Activity API) or graph (Graph audit log queries)")
+          .argParser(choice(['management', 'graph'] as const))
+          .default('management'),
+      )
       .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (opts: Options) => {
         const s = await simulateFlows({
           events: opts.events,
           hours: opts.hours,
           seed: opts.seed,
+          api: opts.api,
           ...(opts.faults ? { faults: opts.faults } : {}),
           progress: (line) => ctx.info(line),
           timer: () => performance.now(),

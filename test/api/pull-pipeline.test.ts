@@ -23,7 +23,7 @@ function fakeSession(blobs: number, perBlob: number, seed: number) {
       const url = new URL(req.url);
       if (url.pathname.endsWith('/subscriptions/content')) {
         const items = Array.from({ length: blobs }, (_, i) => ({ contentType: 'Audit.General', contentId: `b${i}`, contentUri: `${base}/blob/${i}`, contentCreated: '', contentExpiration: '' }));
-        return { status: 200, headers: {}, body: JSON.stringify(items), attempts: 1 };
+        return { status: 200, headers: {}, rawHeaders: {}, body: JSON.stringify(items), attempts: 1 };
       }
       const i = Number(url.pathname.split('/').pop());
       started++;
@@ -32,7 +32,7 @@ function fakeSession(blobs: number, perBlob: number, seed: number) {
       // Every third blob repeats the previous blob's last record: duplicates across blobs.
       const records = Array.from({ length: perBlob }, (_, k) => ({ Id: `00000000-0000-4000-8000-${String(i * perBlob + k).padStart(12, '0')}`, Operation: k % 2 ? 'LaunchPowerApp' : 'Other' }));
       if (i % 3 === 2) records.push({ Id: `00000000-0000-4000-8000-${String(i * perBlob - 1).padStart(12, '0')}`, Operation: 'LaunchPowerApp' });
-      return { status: 200, headers: {}, body: JSON.stringify(records), attempts: 1 };
+      return { status: 200, headers: {}, rawHeaders: {}, body: JSON.stringify(records), attempts: 1 };
     },
   };
   const session: ApiSession = { http, tokens: { getToken: async () => ({ token: 't', claims: {} }) }, managementUrl: base, tenantId: 'x', publisherId: 'x' };

@@ -30,7 +30,8 @@ describe('flow simulate: the generated flows against the emulator, on one virtua
     const a = await simulateFlows(args);
     expect(a).toMatchObject({ eventsSeeded: 400, missingLaunches: 0, wrongLastLaunch: 0, failedRuns: 0, runs: 4 });
     expect(a.uniqueIds).toBe(a.launchEvents);
-    expect(a.duplicates).toBeGreaterThan(0);
+    // The watermark reads each window once: only records the API repeats in a later window are written twice.
+    expect(a.duplicates).toBeLessThan(a.uniqueIds / 10);
     expect(a.retries).toBeGreaterThan(0);
     expect(a.appsMarkedDeleted).toBe(a.appsDeletedSeeded);
     const b = await simulateFlows(args);

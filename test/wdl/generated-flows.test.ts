@@ -36,6 +36,8 @@ export function seed(flowNames: string[]): StoreSeed {
       { schemaName: 'admin_AuditLogsClientSecret', type: 'String', value: 'test-secret' },
       { schemaName: 'admin_AuditLogsClientAzureSecret', type: 'Secret' },
       { schemaName: 'admin_PowerAutomateEnvironmentVariable', type: 'String', value: 'https://make.powerautomate.com/environments/' },
+      { schemaName: 'admin_AuditLogsSyncWatermark', type: 'String' },
+      { schemaName: 'admin_AuditLogsWriteRowByRow', type: 'Boolean', defaultValue: 'no' },
     ],
     tables: {
       admin_coesolutionmetadatas: flowNames.map((n, i) => ({ admin_coesolutionmetadataid: `cccccccc-0000-4000-8000-00000000000${i}`, admin_objectname: n })),
@@ -88,9 +90,14 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
     expect(apps[APPS[0]!]).toBe('2026-03-01T07:15:00Z');
     expect(apps[APPS[1]!]).toBe('2026-03-01T07:25:00Z');
     expect(apps[APPS[2]!]).toBe('2030-01-01T00:00:00Z');
+    // The watermark is the end of the window read: the next run starts there and writes nothing again.
+    expect(store.environmentVariableValue('admin_AuditLogsSyncWatermark')).toBe('2026-03-01T08:00:00Z');
+    const writes = { ...store.writes.get('admin_auditlogs') };
     const again = await runFlow({ flow, displayName: name, now: '2026-03-01T08:30:00Z', http: api.http, store });
     expect(again.status, summary(again).join('\n')).toBe('Succeeded');
     expect(store.rows('admin_auditlogs')).toHaveLength(5);
+    expect(store.writes.get('admin_auditlogs')).toEqual(writes);
+    expect(store.environmentVariableValue('admin_AuditLogsSyncWatermark')).toBe('2026-03-01T08:30:00Z');
   });
 
   it('Sync: an app never launched before gets its first last-launch date, and no action fails', async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readyLine } from './_measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'build', 'cli', 'main.js');
@@ -24,14 +25,7 @@ console.log(JSON.stringify({ httpUrl: emu.httpManagementUrl, authorityUrl: emu.a
 process.on('SIGTERM', async () => { await emu.close(); process.exit(0); });
 `;
 const child = spawn(process.execPath, ['--max-old-space-size=8192', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-const ready = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    out += d;
-    if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
-  });
-  child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-});
+const ready = await readyLine(child);
 const dir = mkdtempSync(join(tmpdir(), 'coe-audit-bench-pull-mem-'));
 try {
   const out = join(dir, 'pull.ndjson');

@@ -71,14 +71,8 @@ export async function runPipeline(
   return stats;
 }
 
-export interface ActivitySourceStats {
-  slice: number;
-  slices: number;
-  pages: number;
-  blobsListed: number;
-  blobsFetched: number;
-  /** Blob downloads started and not yet handed on. */
-  inFlight: number;
+/** What the Activity API source did: its progress (inFlight: downloads started and not yet handed on), and… */
+export interface ActivitySourceStats extends Omit<PullProgress, 'records'> {
   /** Listing entries whose contentId had already been listed (the API may list a blob twice). */
   duplicateBlobs: number;
   /** Blobs the API answered AF20051 for (expired): their records cannot be retrieved. */

@@ -66,3 +66,14 @@ export function fileSystemError(file: string, e: unknown, verb: 'read' | 'write'
   const hint = ERRNO_HINTS[code];
   return new UsageError([{ file, message: `cannot ${verb}: ${code}${hint ? ` (${hint})` : ''}` }], { cause: e });
 }
+
+/** Text from a file made safe for a one-line message on a terminal: control characters become `\r`, `\x1b`, … */
+export function printable(text: string): string {
+  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? (named[c] ?? `\\x${code.toString(16).padStart(2, '0')}`) : c;
+  }
+  return out;
+}

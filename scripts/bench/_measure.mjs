@@ -59,3 +59,15 @@ export function ratioLine(label, subjectMs, baselineMs, target) {
   const verdict = target === undefined ? '' : ratio <= target ? `  (target <= ${target}x: met)` : `  (target <= ${target}x: NOT met)`;
   return `${label}: ${subjectMs.toFixed(1)} ms vs ${baselineMs.toFixed(1)} ms = ${ratio.toFixed(2)}x${verdict}`;
 }
+
+/** The first stdout line of a child (an emulator printing its connection details), parsed as JSON. */
+export function readyLine(child) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+  });
+}

@@ -5,5 +5,5 @@ import { pathToFileURL } from 'node:url';
 
 const entry = resolve(process.argv[2]);
 process.argv.splice(2, 1);
-process.on('exit', () => process.stderr.write(`\nmaxrss-kib=${process.resourceUsage().maxRSS}\n`));
+process.on('exit', () => process.stderr.write(`\nmaxrss-kib=${process.resourceUsage().maxRSS} ${process.env.COE_AUDIT_BENCH_MEM ? JSON.stringify(process.memoryUsage()) : ''}\n`));
 await import(pathToFileURL(entry).href);

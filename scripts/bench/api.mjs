@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { ratioLine, timeCommand } from './_measure.mjs';
+import { ratioLine, readyLine, timeCommand } from './_measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'build', 'cli', 'main.js');
@@ -29,14 +29,7 @@ console.log(JSON.stringify({ httpUrl: emu.httpManagementUrl, authorityUrl: emu.a
 process.on('SIGTERM', async () => { await emu.close(); process.exit(0); });
 `;
 const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-const ready = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    out += d;
-    if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
-  });
-  child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-});
+const ready = await readyLine(child);
 
 try {
   const start = new Date(ready.first).toISOString();

@@ -1,10 +1,8 @@
-import type { AuditRecord } from '../csv/purview-row.js';
 import { RuntimeError, UsageError } from '../errors.js';
 import type { TokenProvider } from './auth.js';
 import { CONTENT_TYPES, type ContentType } from './content-types.js';
 import { afMessage, explainApiError } from './error-catalogue.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { createRecordSink } from './record-sink.js';
 
 /** What every Activity API call needs: the HTTP module, a token source and where to call. */
 export interface ApiSession {
@@ -218,128 +216,6 @@ export async function* listContent(
     current = next;
     res = await callApi(s, 'GET', next);
   }
-}
-
-export interface PullOptions {
-  start: number;
-  end: number;
-  contentType: ContentType;
-  /** Keep only these operations (case-insensitive); all when empty. */
-  operations?: string[];
-  /** Blob downloads in flight at most (default 8). */
-  concurrency?: number;
-  /** The current time (from the caller's clock), for the 7-day rule. */
-  now: number;
-  onProgress?: (p: PullProgress) => void;
-  onWarning?: (line: string) => void;
-  /**
-   * Turns each kept record into its output text as soon as it arrives, so only the text is held in memory;
-   * the result then has `lines` (in record order) instead of `records`.
-   */
-  serialize?: (record: AuditRecord) => string;
-}
-
-export interface PullProgress {
-  slice: number;
-  slices: number;
-  pages: number;
-  blobsListed: number;
-  blobsFetched: number;
-  records: number;
-}
-
-export interface PullStats extends PullProgress {
-  /** Listing entries whose contentId had already been listed (the API may list a blob twice). */
-  duplicateBlobs: number;
-  /** Records seen again under an Id already kept (duplicates across blobs are expected, §1.12). */
-  duplicateRecords: number;
-  /** Records left out by --operation. */
-  filteredOut: number;
-  /** Blobs the API answered AF20051 for (expired): their records cannot be retrieved. */
-  expiredBlobs: string[];
-  requests: number;
-  retries: number;
-}
-
-export interface PullResult {
-  /** Distinct records (by Id), sorted by CreationTime then Id; empty when `serialize` was given. */
-  records: AuditRecord[];
-  /** With `serialize`: the serialized records, in the same order. */
-  lines: string[];
-  stats: PullStats;
-}
-
-/** `content pull`: slices, pages, bounded-concurrency blob downloads, de-duplication by record Id. */
-export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullResult> {
-  const slices = planSlices(o.start, o.end, o.now);
-  const concurrency = Math.max(1, o.concurrency ?? 8);
-  const sink = createRecordSink(o);
-  const requests0 = s.http.stats.requests;
-  const retries0 = s.http.stats.retries;
-  const stats: PullStats = {
-    slice: 0,
-    slices: slices.length,
-    pages: 0,
-    blobsListed: 0,
-    blobsFetched: 0,
-    records: 0,
-    duplicateBlobs: 0,
-    duplicateRecords: 0,
-    filteredOut: 0,
-    expiredBlobs: [],
-    requests: 0,
-    retries: 0,
-  };
-  const contentIds = new Set<string>();
-  const running = new Set<Promise<void>>();
-  let failure: unknown;
-  const progress = () => o.onProgress?.({ slice: stats.slice, slices: stats.slices, pages: stats.pages, blobsListed: stats.blobsListed, blobsFetched: stats.blobsFetched, records: stats.records });
-
-  const fetchBlob = async (item: ContentItem) => {
-    try {
-      const res = await callApi(s, 'GET', item.contentUri);
-      const records = parseJson<AuditRecord[]>(res, `the blob ${item.contentId}`);
-      if (!Array.isArray(records)) throw new RuntimeError(`the blob ${item.contentId} is not a JSON array`);
-      sink.add(records);
-      Object.assign(stats, sink.counts);
-      stats.blobsFetched++;
-      progress();
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'AF20051') {
-        stats.expiredBlobs.push(item.contentId);
-        o.onWarning?.(`blob ${item.contentId} has expired (AF20051): its records cannot be retrieved`);
-        return;
-      }
-      failure ??= e;
-    }
-  };
-
-  for (const [i, slice] of slices.entries()) {
-    stats.slice = i + 1;
-    for await (const page of listContent(s, o.contentType, slice.start, slice.end, (w) => o.onWarning?.(w))) {
-      stats.pages++;
-      for (const item of page) {
-        if (contentIds.has(item.contentId)) {
-          stats.duplicateBlobs++;
-          continue;
-        }
-        contentIds.add(item.contentId);
-        stats.blobsListed++;
-        while (running.size >= concurrency) await Promise.race(running);
-        if (failure) break;
-        const p: Promise<void> = fetchBlob(item).finally(() => running.delete(p));
-        running.add(p);
-      }
-      progress();
-      if (failure) break;
-    }
-    if (failure) break;
-  }
-  await Promise.all(running);
-  if (failure) throw failure;
-  stats.requests = s.http.stats.requests - requests0;
-  stats.retries = s.http.stats.retries - retries0;
-  return { ...sink.finish(), stats };
 }
 
 /** Whether any content is listed in [start, end): one page is enough. */

@@ -69,6 +69,12 @@ export interface HttpStats {
   retries: number;
   /** Time spent waiting for the budget, ms. */
   budgetWaitMs: number;
+  /** Requests sent and not yet answered, now. */
+  inFlight: number;
+  /** Requests waiting for the budget, now. */
+  waitingForBudget: number;
+  /** Requests waiting to retry, now. */
+  waitingToRetry: number;
 }
 
 export interface HttpClient {
@@ -93,7 +99,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const lookup = options.lookup ? { lookup: options.lookup } : {};
   const httpAgent = new HttpAgent({ keepAlive: true, maxSockets, ...lookup });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, ...lookup, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
-  const stats: HttpStats = { requests: 0, retries: 0, budgetWaitMs: 0 };
+  const stats: HttpStats = { requests: 0, retries: 0, budgetWaitMs: 0, inFlight: 0, waitingForBudget: 0, waitingToRetry: 0 };
 
   // Request budget: a send is allowed when fewer than `budget` requests are in flight or ended within the last
   // 60 s of the clock. Counting by end time (in-flight as "now") keeps the bound at the server whatever the latency.
@@ -171,17 +177,27 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   async function request(req: HttpRequest): Promise<HttpResponse> {
     const retry = req.retry !== false;
     for (let attempt = 1; ; attempt++) {
-      const slot = req.budget !== false && budget > 0 ? await acquire() : undefined;
+      let slot: { end?: number } | undefined;
+      if (req.budget !== false && budget > 0) {
+        stats.waitingForBudget++;
+        try {
+          slot = await acquire();
+        } finally {
+          stats.waitingForBudget--;
+        }
+      }
       stats.requests++;
       const t0 = clock.now();
       log(`→ ${req.method} ${req.url}${traceHeaders(req.headers)}${req.body ? ` body: ${redactText(req.body)}` : ''}`);
       let res: { status: number; headers: Record<string, string>; rawHeaders: Record<string, string>; body: string } | undefined;
       let failure: Error | undefined;
+      stats.inFlight++;
       try {
         res = await once(req);
       } catch (e) {
         failure = e as Error;
       } finally {
+        stats.inFlight--;
         release(slot);
       }
       const took = clock.now() - t0;
@@ -195,7 +211,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const wait = delayFor(attempt, res?.headers['retry-after']);
       stats.retries++;
       log(`  retry ${attempt}/${policy.maxAttempts - 1} in ${wait} ms`);
-      await clock.sleep(wait);
+      stats.waitingToRetry++;
+      try {
+        await clock.sleep(wait);
+      } finally {
+        stats.waitingToRetry--;
+      }
     }
   }
 

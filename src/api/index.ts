@@ -6,17 +6,12 @@ export {
   listContent,
   listSubscriptions,
   planSlices,
-  pullContent,
   resolveWindow,
   MAX_WINDOW_MS,
   startSubscription,
   stopSubscription,
   type ApiSession,
   type ContentItem,
-  type PullOptions,
-  type PullProgress,
-  type PullResult,
-  type PullStats,
   type StartResult,
   type SubscriptionStatus,
 } from './activity.js';
@@ -60,6 +55,24 @@ export {
   type DeliveryResult,
   type NotificationEntry,
 } from './emulator/server.js';
+export {
+  activitySource,
+  memorySink,
+  newSourceStats,
+  pullContent,
+  runPipeline,
+  streamSink,
+  type ActivitySourceStats,
+  type PipelineStats,
+  type PullOptions,
+  type PullProgress,
+  type PullResult,
+  type PullSink,
+  type PullStats,
+  type RecordBatch,
+} from './pull.js';
+export { checkpointFolder, openFileSink, type CheckpointParams, type FileSink } from './pull-checkpoint.js';
+export { IdSet, idKey } from './id-set.js';
 export {
   callGraph,
   explainGraphError,

@@ -1,18 +1,22 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ContentType } from '../api/content-types.js';
-import type { RecordFormat } from '../api/output.js';
+import type { FileSink, PullProgress, RecordFormat } from '../api/index.js';
 import { UsageError } from '../errors.js';
 import { addApiOptions, addGraphOptions, contentTypeOption, graphSessionFor, sessionFor, type ApiCommandOptions } from './api-options.js';
 import type { CommandModule } from './command-module.js';
 import type { CliContext } from './context.js';
 import { CoeOption, operationOption, outputFileOption, positiveInt } from './options.js';
 
+/** Seconds without progress before the pull says what it is waiting for (then again every as many seconds). */
+const QUIET_SECONDS = 10;
+
 interface PullCommandOptions extends ApiCommandOptions {
   start?: string;
   end?: string;
   operation?: string[];
   outputFile?: string;
+  resume?: boolean;
   concurrency: number;
   requestsPerMinute: number;
   pollTimeout: number;
@@ -26,12 +30,13 @@ const command: CommandModule = {
     const cmd = addApiOptions(
       parent
         .command('pull')
-        .description('download the audit records of a time window (at most 7 days, default the last 24 hours), de-duplicated by Id')
+        .description('download the audit records of a time window (at most 7 days, default the last 24 hours), de-duplicated by Id, streamed to the output')
         .addOption(new CoeOption('--start <iso>', 'start of the window (inclusive, UTC, by when content became available; default: 24 hours before --end)').alias('--startTime'))
         .addOption(new CoeOption('--end <iso>', 'end of the window (exclusive, UTC; default: now; a later time is capped to now)').alias('--endTime'))
         .addOption(contentTypeOption())
         .addOption(operationOption())
         .addOption(outputFileOption('write the records to a .ndjson or .csv file (Purview layout) instead of stdout'))
+        .addOption(new Option('--resume', 'continue the interrupted pull of --output-file (same --start, --end, --content-type and --operation)'))
         .addOption(new Option('--concurrency <n>', 'blob downloads in flight at most').argParser(positiveInt('--concurrency')).default(8))
         .addOption(
           new Option('--requests-per-minute <n>', 'request budget per minute (the tenant quota is 2,000)').argParser(positiveInt('--requests-per-minute')).default(1800),
@@ -40,9 +45,11 @@ const command: CommandModule = {
       ['json', 'text', 'csv'],
     );
     addGraphOptions(cmd).action(async (opts: PullCommandOptions, self: Command) => {
-      const { parseUserTime, pullContent, recordFormatOf, recordSerializer, recordsHeader, resolveWindow, systemClock } = await import('../api/index.js');
-      const { writeFileAtomic } = await import('../io/atomic-write.js');
+      const { openFileSink, parseUserTime, pullContent, recordFormatOf, recordSerializer, recordsHeader, resolveWindow, streamSink, systemClock } = await import('../api/index.js');
       const clock = systemClock();
+      if (opts.resume && !opts.outputFile) throw new UsageError('--resume needs --output-file: only a pull into a file can be continued');
+      if (opts.resume && opts.end === undefined) throw new UsageError('--resume needs the --start and --end of the interrupted pull (without --end the window would move)');
+      if (opts.resume && opts.api === 'graph') throw new UsageError('--resume: only the management API pull (--api management) keeps a checkpoint');
       const window = resolveWindow({
         ...(opts.start !== undefined ? { start: parseUserTime(opts.start, '--start') } : {}),
         ...(opts.end !== undefined ? { end: parseUserTime(opts.end, '--end') } : {}),
@@ -56,50 +63,55 @@ const command: CommandModule = {
         }
         return pullWithGraph(ctx, opts, window.start, window.end, format);
       }
-      const session = await sessionFor(ctx, opts, opts.requestsPerMinute);
+      const serialize = recordSerializer(format);
       const types: ContentType[] = opts.contentType ?? ['Audit.General'];
-      let lastAt = -Infinity;
-      let lastSlice = 0;
+      const session = await sessionFor(ctx, opts, opts.requestsPerMinute);
+      let file: FileSink | undefined;
+      const watch = watchProgress(ctx, session.http.stats, () => clock.now());
       try {
-        const lines: string[] = [];
-        const total = { blobsFetched: 0, pages: 0, slices: 0, duplicateRecords: 0, duplicateBlobs: 0, requests: 0, retries: 0, filteredOut: 0, expired: 0 };
-        const perType: Record<string, unknown>[] = [];
-        for (const contentType of types) {
-          ctx.info(`${contentType}: ${new Date(window.start).toISOString()} .. ${new Date(window.end).toISOString()}`);
-          const r = await pullContent(session, {
-            start: window.start,
-            end: window.end,
-            contentType,
-            operations: opts.operation,
-            concurrency: opts.concurrency,
-            now: clock.now(),
-            serialize: recordSerializer(format),
-            onWarning: (w) => ctx.info(`warning: ${w}`),
-            onProgress: (p) => {
-              if (p.slice === lastSlice && clock.now() - lastAt < 1000) return;
-              lastSlice = p.slice;
-              lastAt = clock.now();
-              ctx.info(`slice ${p.slice}/${p.slices}: ${p.pages} pages, ${p.blobsFetched}/${p.blobsListed} blobs, ${p.records} records`);
-            },
-          });
-          lines.push(...r.lines);
-          const s = r.stats;
-          for (const k of ['blobsFetched', 'pages', 'slices', 'duplicateRecords', 'duplicateBlobs', 'requests', 'retries', 'filteredOut'] as const) total[k] += s[k];
-          total.expired += s.expiredBlobs.length;
-          perType.push({ contentType, ...s, records: r.lines.length });
+        if (opts.outputFile) {
+          const params = {
+            start: new Date(window.start).toISOString(),
+            end: new Date(window.end).toISOString(),
+            contentType: types.join(','),
+            operations: (opts.operation ?? []).map((x) => x.toLowerCase()).sort(),
+            format,
+          };
+          file = openFileSink({ out: resolve(ctx.cwd, opts.outputFile), params, header: recordsHeader(format), serialize, resume: opts.resume === true });
+          if (file.resumed) ctx.info(`resuming: ${file.done.size} blobs and ${file.heldRecords} records already written`);
+        } else {
+          ctx.stdout(recordsHeader(format));
         }
-        const text = recordsHeader(format) + lines.join('');
-        if (opts.outputFile) writeFileAtomic(resolve(ctx.cwd, opts.outputFile), text);
-        else ctx.stdout(text);
-        const s = total;
-        const summary = `${lines.length} records from ${s.blobsFetched} blobs (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records and ${s.duplicateBlobs} duplicate listings dropped; ${s.requests} requests, ${s.retries} retries)${opts.outputFile ? ` written to ${opts.outputFile}` : ''}`;
-        if (s.expired > 0) ctx.info(`warning: ${s.expired} blobs had expired (AF20051); their records are missing`);
+        const sink = file ?? streamSink(serialize, (t) => ctx.stdout(t));
+        for (const contentType of types) ctx.info(`${contentType}: ${new Date(window.start).toISOString()} .. ${new Date(window.end).toISOString()}`);
+        const r = await pullContent(session, {
+          start: window.start,
+          end: window.end,
+          contentType: types,
+          operations: opts.operation,
+          concurrency: opts.concurrency,
+          now: clock.now(),
+          sink,
+          onWarning: (w) => ctx.info(`warning: ${w}`),
+          onProgress: watch.progress,
+        });
+        file?.finish();
+        const s = r.stats;
+        const summary = `${s.records} records from ${s.blobsFetched + s.resumedBlobs} blobs (${s.pages} pages, ${s.slices} slices; ${s.duplicateRecords} duplicate records and ${s.duplicateBlobs} duplicate listings dropped; ${s.requests} requests, ${s.retries} retries${s.resumedBlobs ? `; ${s.resumedBlobs} blobs from the interrupted run` : ''})${opts.outputFile ? ` written to ${opts.outputFile}` : ''}`;
+        if (s.expiredBlobs.length > 0) ctx.info(`warning: ${s.expiredBlobs.length} blobs had expired (AF20051); their records are missing`);
         if (!opts.outputFile) ctx.info(summary);
         else if (opts.output === 'json') {
-          const only = perType.length === 1 ? perType[0]! : { contentTypes: perType };
-          ctx.stdout(JSON.stringify({ out: opts.outputFile, format, ...only, records: lines.length }, null, 2) + '\n');
+          const only = r.perType.length === 1 ? { ...r.perType[0]!, ...s } : { ...s, contentTypes: r.perType };
+          ctx.stdout(JSON.stringify({ out: opts.outputFile, format, ...only, records: s.records }, null, 2) + '\n');
         } else ctx.stdout(summary + '\n');
+      } catch (e) {
+        if (file) {
+          file.close();
+          ctx.info('the records pulled so far are kept: rerun the same command with --resume to continue');
+        }
+        throw e;
       } finally {
+        watch.stop();
         session.http.close();
       }
     });
@@ -145,4 +157,39 @@ async function pullWithGraph(ctx: CliContext, opts: PullCommandOptions, start: n
     session.http.close();
   }
 }
+/**
+ * Progress lines on stderr: at most one a second while blobs arrive, and when nothing has moved for QUIET_SECONDS,
+ * a line saying what the pull waits for (the request budget, retries, or the server).
+ */
+function watchProgress(ctx: CliContext, http: { inFlight: number; waitingForBudget: number; waitingToRetry: number }, now: () => number) {
+  let lastLine = -Infinity;
+  let lastSlice = 0;
+  let lastMove = now();
+  let last: PullProgress | undefined;
+  const timer = setInterval(() => {
+    const quiet = Math.floor((now() - lastMove) / 1000);
+    if (quiet < QUIET_SECONDS) return;
+    const why =
+      http.waitingForBudget > 0 && http.inFlight === 0
+        ? `waiting for the request budget (--requests-per-minute) for ${http.waitingForBudget} request(s)`
+        : http.waitingToRetry > 0
+          ? `waiting to retry ${http.waitingToRetry} request(s)`
+          : `waiting for the server to answer ${http.inFlight} request(s)`;
+    ctx.info(`still pulling after ${quiet} s without progress: ${why}${last ? ` (${last.blobsFetched}/${last.blobsListed} blobs, ${last.records} records so far)` : ''}`);
+  }, QUIET_SECONDS * 1000);
+  timer.unref();
+  return {
+    progress(p: PullProgress) {
+      const moved = !last || p.blobsFetched !== last.blobsFetched || p.pages !== last.pages || p.records !== last.records;
+      last = p;
+      if (moved) lastMove = now();
+      if (p.slice === lastSlice && now() - lastLine < 1000) return;
+      lastSlice = p.slice;
+      lastLine = now();
+      ctx.info(`slice ${p.slice}/${p.slices}: ${p.pages} pages, ${p.blobsFetched}/${p.blobsListed} blobs, ${p.records} records`);
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 export default command;

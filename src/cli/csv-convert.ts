@@ -20,11 +20,12 @@ const command: CommandModule = {
       .addOption(operationOption())
       .addOption(new Option('--dedupe', 'drop records whose Id was already written (keeps every Id in memory)'))
       .addOption(outputFileOption('write to this file (atomically) instead of stdout'))
+      .addOption(new Option('--strict', 'skip records with invalid UTF-8 or duplicate AuditData keys (reported either way) instead of writing them'))
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
       .action(
         async (
           file: string,
-          opts: { to: ConvertTarget; operation?: string[]; dedupe?: boolean; outputFile?: string; maxRecordBytes: number },
+          opts: { to: ConvertTarget; operation?: string[]; dedupe?: boolean; outputFile?: string; maxRecordBytes: number; strict?: boolean },
         ) => {
           const result = await withInputFile(ctx, file, (path) => convertCsv(
             {
@@ -33,6 +34,7 @@ const command: CommandModule = {
               operations: opts.operation ?? [],
               dedupe: opts.dedupe === true,
               maxRecordBytes: opts.maxRecordBytes,
+              strict: opts.strict === true,
               onProgress: byteProgress(ctx, file),
               ...(opts.outputFile !== undefined ? { out: resolve(ctx.cwd, opts.outputFile) } : {}),
             },
@@ -40,11 +42,14 @@ const command: CommandModule = {
           ));
           for (const m of result.malformed) ctx.stderr(`${file}:${m.line}: skipped malformed record: ${m.reason}\n`);
           if (result.malformedTruncated) ctx.stderr(`${file}: … and ${result.malformedRecords - result.malformed.length} more malformed records\n`);
+          const verb = opts.strict ? 'skipped' : 'written with a finding';
+          for (const f of result.findings) ctx.stderr(`${file}:${f.line}: ${verb} (${f.kind}): ${f.message}\n`);
+          if (result.findingCount > result.findings.length) ctx.stderr(`${file}: … and ${result.findingCount - result.findings.length} more findings\n`);
           ctx.info(
             `${file}: ${result.written} of ${result.records} records written as ${result.to}${result.out ? ` to ${result.out}` : ''}` +
-              ` (${result.malformedRecords} malformed, ${result.skippedByOperation} other operations, ${result.skippedDuplicates} duplicates skipped)`,
+              ` (${result.malformedRecords} malformed, ${result.skippedByOperation} other operations, ${result.skippedDuplicates} duplicates${result.skippedStrict !== undefined ? `, ${result.skippedStrict} with findings (--strict)` : ''} skipped; ${result.findingCount} findings)`,
           );
-          if (result.malformedRecords > 0) ctx.exitCode = 1;
+          if (result.malformedRecords > 0 || result.findingCount > 0) ctx.exitCode = 1;
         },
       );
   },

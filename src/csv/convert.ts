@@ -6,12 +6,13 @@ import type { CsvProgress } from './reader.js';
  * `dedupe` keeps the record ids seen in a Set: memory grows by roughly 100 bytes per distinct record (about
  * 100 MB for a million records), which is why it is not the default.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { ensureDir } from '../io/index.js';
 import type { LayoutName } from './layout.js';
 import { PURVIEW_CSV_HEADER, toPurviewCsvRow } from './purview-row.js';
-import { readPurviewRecords, type MalformedRecord } from './records.js';
+import { MAX_LISTED_MALFORMED, readPurviewRecords, type MalformedRecord } from './records.js';
 import type { ScanEngine } from './scanner.js';
 
 export type ConvertTarget = 'ndjson' | 'csv';
@@ -28,8 +29,17 @@ export interface ConvertOptions {
   /** Write to this file (atomically) instead of to `write`. */
   out?: string;
   maxRecordBytes?: number;
+  /** Skip (as malformed) records with invalid UTF-8 or duplicate AuditData keys instead of writing them with a finding. */
+  strict?: boolean;
   /** Progress after each chunk read (bytes so far, file size). */
   onProgress?: CsvProgress;
+}
+
+/** A record written (or, with strict, skipped) that does not round-trip exactly. */
+export interface ConvertFinding {
+  line: number;
+  kind: 'invalid-utf8' | 'duplicate-key';
+  message: string;
 }
 
 export interface ConvertResult {
@@ -45,7 +55,12 @@ export interface ConvertResult {
   skippedDuplicates: number;
   malformedRecords: number;
   malformed: MalformedRecord[];
+  /** With strict: records skipped for their findings. */
+  skippedStrict?: number;
   malformedTruncated: boolean;
+  /** Records with invalid UTF-8 or duplicate keys (the first MAX_LISTED_MALFORMED; the count covers all). */
+  findings: ConvertFinding[];
+  findingCount: number;
 }
 
 /** Output is handed out in pieces of about this many characters. */
@@ -62,12 +77,15 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
   let written = 0;
   let byOperation = 0;
   let duplicates = 0;
+  const findings: ConvertFinding[] = [];
+  let findingCount = 0;
+  let strictSkipped = 0;
 
   let target: { fd: number; tmpDir: string; path: string } | undefined;
   if (options.out) {
     const path = resolve(options.out);
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      ensureDir(dirname(path));
       const tmpDir = mkdtempSync(join(dirname(path), `.${basename(path)}.tmp-`));
       target = { fd: openSync(join(tmpDir, basename(path)), 'w'), tmpDir, path };
     } catch (e) {
@@ -89,7 +107,18 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
     const pass = await readPurviewRecords(
       file,
       options,
-      (rec, layout) => {
+      (rec, layout, line) => {
+        const found: ConvertFinding[] = [];
+        if (rec.invalidUtf8) found.push({ line, kind: 'invalid-utf8', message: 'holds bytes that are not valid UTF-8 (each bad sequence becomes U+FFFD in the output)' });
+        for (const key of rec.duplicateKeys) found.push({ line, kind: 'duplicate-key', message: `AuditData has the key ${JSON.stringify(key)} twice in one object (written as is; a reader may keep either)` });
+        if (found.length > 0) {
+          findingCount += found.length;
+          for (const f of found) if (findings.length < MAX_LISTED_MALFORMED) findings.push(f);
+          if (options.strict) {
+            strictSkipped++;
+            return;
+          }
+        }
         if (wanted && !wanted.has(rec.operation.toLowerCase())) {
           byOperation++;
           return;
@@ -103,12 +132,13 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
         }
         written++;
         if (to === 'ndjson') {
-          emit(JSON.stringify(rec.audit) + '\n');
+          emit(rec.auditText + '\n');
         } else {
           emit(
             toPurviewCsvRow(rec.audit, {
               associatedAdminUnits: layout.associatedAdminUnits !== undefined ? rec.fields[layout.associatedAdminUnits]! : '',
               associatedAdminUnitsNames: layout.associatedAdminUnitsNames !== undefined ? rec.fields[layout.associatedAdminUnitsNames]! : '',
+              auditText: rec.auditText,
             }),
           );
         }
@@ -134,7 +164,10 @@ export async function convertCsv(options: ConvertOptions, write: (text: string) 
       malformedRecords: pass.malformedRecords,
       malformed: pass.malformed,
       malformedTruncated: pass.malformedTruncated,
+      findings,
+      findingCount,
     };
+    if (options.strict) result.skippedStrict = strictSkipped;
     if (target) result.out = options.out!;
     return result;
   } catch (e) {

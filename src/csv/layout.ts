@@ -1,5 +1,5 @@
 /** The Purview export layouts (activity-api.md §4) and what each record holds. */
-import { UsageError } from '../errors.js';
+import { printable, UsageError } from '../errors.js';
 import { parseFields } from './fields.js';
 
 export type LayoutName = 'current' | 'legacy';
@@ -65,7 +65,15 @@ export function detectLayout(header: Buffer, file: string): Layout {
   if ('fields' in parsed) {
     for (const layout of [CURRENT_LAYOUT, LEGACY_LAYOUT]) if (matches(layout, parsed.fields)) return layout;
   }
-  const found = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  const cr = text.indexOf('\r');
+  if (cr >= 0) {
+    // No LF before a CR: the file's lines end in CR alone (classic Mac OS), so the whole file reads as one line.
+    const first = parseFields(text.slice(0, cr));
+    if ('fields' in first && [CURRENT_LAYOUT, LEGACY_LAYOUT].some((l) => matches(l, first.fields))) {
+      throw new UsageError([{ file, line: 1, message: 'has CR-only line ends (classic Mac OS): no line ends in LF, so no record can be found; save it with CRLF or LF line ends' }]);
+    }
+  }
+  const found = printable(text.length > 120 ? `${text.slice(0, 120)}…` : text);
   throw new UsageError([
     {
       file,

@@ -15,6 +15,8 @@ export type AuditRecord = Record<string, unknown>;
 export interface PurviewRowExtras {
   associatedAdminUnits?: string;
   associatedAdminUnitsNames?: string;
+  /** The AuditData text to write (as read, so numbers stay exact); default: JSON.stringify of the record. */
+  auditText?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export function toPurviewCsvRow(record: AuditRecord, extras: PurviewRowExtras = 
     csvField(scalarText(record['RecordType'])),
     csvField(scalarText(record['Operation'])),
     csvField(scalarText(record['UserId'])),
-    quoted(JSON.stringify(record)),
+    quoted(extras.auditText ?? JSON.stringify(record)),
     csvField(extras.associatedAdminUnits ?? ''),
     csvField(extras.associatedAdminUnitsNames ?? ''),
   ];

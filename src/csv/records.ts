@@ -1,5 +1,7 @@
 /** Reading one data record of an export into its parts, for inspect and convert (split never looks inside). */
-import { jsonNestingExceeded, MAX_NESTING_DEPTH } from '../io/nesting.js';
+import { isUtf8 } from 'node:buffer';
+import { MAX_NESTING_DEPTH } from '../io/nesting.js';
+import { inspectJsonText } from './json-text.js';
 import { parseCreationDate } from './dates.js';
 import { parseFields } from './fields.js';
 import type { Layout } from './layout.js';
@@ -35,7 +37,7 @@ export interface RecordsPass {
 export async function readPurviewRecords(
   file: string,
   options: { maxRecordBytes?: number; engine?: ScanEngine; onProgress?: CsvProgress },
-  onRecord: (record: ParsedRecord, layout: Layout) => void,
+  onRecord: (record: ParsedRecord, layout: Layout, line: number) => void,
   onHeader?: (header: HeaderInfo) => void,
 ): Promise<RecordsPass> {
   const lines = new LineCounter();
@@ -62,7 +64,7 @@ export async function readPurviewRecords(
         if (isBlankLine(buf, start, end)) return;
         records++;
         const r = readRecord(buf, start, end, layout!);
-        if (r.ok) onRecord(r.record, layout!);
+        if (r.ok) onRecord(r.record, layout!, line);
         else bad(line, r.reason);
       },
     },
@@ -86,6 +88,12 @@ export interface ParsedRecord {
   userId: string;
   /** AuditData.Id, or the RecordId column. Empty when neither is there. */
   recordId: string;
+  /** AuditData as written, without insignificant whitespace: numbers and escapes exactly as in the file. */
+  auditText: string;
+  /** Keys that occur twice in one AuditData object (JSON.parse kept the last). */
+  duplicateKeys: string[];
+  /** The record's bytes are not valid UTF-8 (each bad sequence was read as U+FFFD). */
+  invalidUtf8: boolean;
 }
 
 export type RecordResult = { ok: true; record: ParsedRecord } | { ok: false; reason: string };
@@ -107,14 +115,16 @@ export function readRecord(buf: Buffer, start: number, end: number, layout: Layo
     return { ok: false, reason: `has ${fields.length} column${fields.length === 1 ? '' : 's'}, expected ${layout.columns.length}` };
   }
   let audit: unknown;
-  const deep = jsonNestingExceeded(fields[layout.auditData]!);
-  if (deep) return { ok: false, reason: `AuditData nests deeper than ${MAX_NESTING_DEPTH} levels (at character ${deep.offset + 1}; the limit of every structured input, see docs/limits.md)` };
+  const auditData = fields[layout.auditData]!;
   try {
-    audit = JSON.parse(fields[layout.auditData]!);
+    audit = JSON.parse(auditData);
   } catch (e) {
     return { ok: false, reason: `AuditData is not JSON (${(e as Error).message})` };
   }
   if (!audit || typeof audit !== 'object' || Array.isArray(audit)) return { ok: false, reason: 'AuditData is not a JSON object' };
+  // JSON.parse itself is not recursive; what walks the value afterwards is, so the limit is checked here.
+  const info = inspectJsonText(auditData);
+  if (info.tooDeep) return { ok: false, reason: `AuditData nests deeper than ${MAX_NESTING_DEPTH} levels (the limit of every structured input, see docs/limits.md)` };
   const a = audit as AuditRecord;
   const rawDate = fields[layout.creationDate]!;
   const creationDate = parseCreationDate(rawDate);
@@ -131,6 +141,9 @@ export function readRecord(buf: Buffer, start: number, end: number, layout: Layo
       operation: fields[layout.operation]! || text_(a['Operation']),
       userId: fields[layout.userId]! || text_(a['UserId']),
       recordId,
+      auditText: info.compact,
+      duplicateKeys: info.duplicateKeys,
+      invalidUtf8: !isUtf8(buf.subarray(start, end)),
     },
   };
 }

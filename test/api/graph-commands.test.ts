@@ -50,8 +50,10 @@ describe.each(CLOUDS.filter((c) => c.graphAuditQueriesAvailable).map((c) => [c.i
     expect(new Set(got).size).toBe(got.length);
     expect([...got].sort()).toEqual([...ids(viaManagement)].sort());
     expect(got.length).toBe(emu.seeded.events.length);
-    // The same output, byte for byte: the records are the Management API's, in the same order.
-    expect(readFileSync(viaGraph, 'utf8')).toBe(readFileSync(viaManagement, 'utf8'));
+    // The same records, line for line: the Management API's. (The management pull streams in listing order since
+    // issue 14; Graph's output is sorted by CreationTime, then Id: compare the lines as sets.)
+    const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).sort();
+    expect(lines(viaGraph)).toEqual(lines(viaManagement));
     const summary = JSON.parse(g.stdout) as { api: string; slices: number; queries: number; notLoaded: unknown[]; records: number };
     expect(summary).toMatchObject({ api: 'graph', slices: 2, queries: 2, notLoaded: [], records: got.length });
     expect(g.stderr).toMatch(/slice 2\/2: query \w+, \d+ pages, \d+ records/);

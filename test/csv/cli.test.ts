@@ -86,7 +86,7 @@ describe('coe-audit csv (built CLI)', () => {
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { Id: string }).Id)).toEqual(['id-1']);
     expect(r.stderr).toMatch(/AuditLog\.csv:5: skipped malformed record: AuditData is not JSON/);
-    expect(r.stderr).toMatch(/1 of 4 records written as ndjson \(1 malformed, 1 other operations, 1 duplicates skipped\)/);
+    expect(r.stderr).toMatch(/1 of 4 records written as ndjson \(1 malformed, 1 other operations, 1 duplicates skipped; 0 findings\)/);
 
     const target = join(tmp(), 'out.csv');
     const ok = await runBuiltCli(['csv', 'convert', fixture(GOOD), '--to', 'csv', '--out', target, '--quiet']);

@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { CLOUDS, type Cloud } from '../../clouds/cloud-table.js';
 import { cloudOfGraphHost, findCloud } from '../../clouds/resolve-cloud.js';
-import { UsageError } from '../../errors.js';
+import { RuntimeError, UsageError } from '../../errors.js';
 import { systemClock, type Clock } from '../clock.js';
 import {
   ACTIVITY_FEED_READ,
@@ -345,7 +345,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const why = e.code === 'EADDRINUSE' ? 'EADDRINUSE (the port is in use)' : e.code === 'EACCES' ? 'EACCES (permission denied)' : (e.code ?? e.message);
+      reject(new RuntimeError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${why}; choose another --port, or 0 for any free port`, { cause: e }));
+    });
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as { port: number }).port;

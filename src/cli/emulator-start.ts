@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { PROFILE_NAMES } from '../api/emulator/profiles.js';
-import { writeFileAtomic } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
 import { choice, cloudOption, nonNegativeInt, positiveInt } from './options.js';
 
@@ -64,6 +63,7 @@ const command: CommandModule = {
       .option('--env-file <path>', 'write export lines (cloud, tenant, client id, URLs, CA, secret file reference) to this file')
       .action(async (opts: EmulatorStartOptions) => {
         const { emulatorEnvLines, startEmulator, tenantProfile } = await import('../api/index.js');
+        const { writeFileAtomic } = await import('../io/index.js');
         const p = tenantProfile(opts.profile);
         const emu = await startEmulator({
           eventsPerBlob: p.eventsPerBlob,

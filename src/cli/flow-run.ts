@@ -1,4 +1,4 @@
-import { formatRunText, runFlowRequest } from '../flowrun/index.js';
+import { formatChainText, formatRunText, runFlowRequest } from '../flowrun/index.js';
 import { stableJson } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption } from './options.js';
@@ -12,6 +12,7 @@ interface Options {
   now?: string;
   emulator?: string;
   startEmulator?: boolean;
+  chain?: boolean;
   output: 'json' | 'text';
 }
 
@@ -26,11 +27,12 @@ const command: CommandModule = {
       .argument('[flow]', 'flow JSON file, or the display name (or a unique part of it) of a flow in --solution; default with --csv: the CSV flow')
       .option('--solution <folder|zip>', 'solution holding the flow: an unpacked folder or a solution zip')
       .option('--store <file>', 'seed of the local Dataverse store (YAML or JSON: apps, environmentVariables, tables)')
-      .option('--input <json>', 'trigger body for Request triggers (PowerAppV2, Button), as JSON text, or @<file> to read it from a file')
+      .option('--input <json>', 'trigger body for Request triggers (Button, PowerAppV2, Skills, …) or the row event of a Dataverse row trigger, as JSON text, or @<file> to read it from a file')
       .option('--input-file <file>', 'file holding the trigger body as JSON')
       .option('--csv <file>', 'a Purview CSV export, given to the CSV flow as its trigger file (the flow defaults to the CSV flow)')
       .option('--emulator <managementUrl>', 'send the flow\'s HTTP calls to a running emulator (coe-audit emulator start)')
       .option('--start-emulator', 'start the emulator in-process on the run\'s virtual clock, with its tenant, client and apps in the store')
+      .option('--chain', 'with --solution: also run the solution\'s Dataverse row-triggered flows its writes fire (and theirs)')
       .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')
       .addOption(outputOption())
       .action(async (flow: string | undefined, opts: Options) => {
@@ -45,8 +47,15 @@ const command: CommandModule = {
           ...(opts.csv !== undefined ? { csvFile: opts.csv } : {}),
           ...(opts.emulator ? { emulatorUrl: opts.emulator } : {}),
           ...(opts.startEmulator ? { startEmulator: true } : {}),
+          ...(opts.chain ? { chain: true } : {}),
           keyVault: () => ctx.env.COE_AUDIT_CLIENT_SECRET,
         });
+        if (report.chain) {
+          const { runs, truncated } = report.chain;
+          ctx.stdout(opts.output === 'json' ? stableJson({ runs, truncated }) : formatChainText(report.chain));
+          if (runs.some((r) => r.result.status === 'Failed') || truncated) ctx.exitCode = 1;
+          return;
+        }
         ctx.stdout(opts.output === 'json' ? stableJson(report.result) : formatRunText(report.result));
         if (report.result.status === 'Failed') ctx.exitCode = 1;
       });

@@ -1,6 +1,6 @@
-export { listSolutionFlows, locateFlow, readFlowFile, readSolution } from './locate.js';
+export { listSolutionFlows, locateFlow, locateSolutionFlows, readFlowFile, readSolution } from './locate.js';
 export type { LocatedFlow } from './locate.js';
-export { formatRunText, runFlowRequest } from './run.js';
+export { formatChainText, formatRunText, runFlowRequest } from './run.js';
 export type { FlowRunReport, FlowRunRequest } from './run.js';
 export { emulatorHttp, sharedVirtualClock, startLocalEmulator } from './emulator-http.js';
 export type { HttpCounters, LocalEmulator } from './emulator-http.js';

@@ -86,6 +86,12 @@ export function locateFlow(flow: string, solution: string | undefined, cwd: stri
   return parseFlowJson(decodeUtf8(tree.get(hit.path)!, file), file, hit.displayName);
 }
 
+/** Every flow of a solution, parsed (for chains of flows: the row-triggered ones run on the first one's writes). */
+export function locateSolutionFlows(solution: string, cwd: string): LocatedFlow[] {
+  const tree = readSolution(resolve(cwd, solution));
+  return listSolutionFlows(tree, solution).map((f) => parseFlowJson(decodeUtf8(tree.get(f.path)!, `${solution}/${f.path}`), `${solution}/${f.path}`, f.displayName));
+}
+
 function decodeXml(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

@@ -332,7 +332,7 @@ export class MemoryStore implements DataverseStore {
         }
         const m = /^\/?([A-Za-z0-9_]+)\(([^)]*)\)$/.exec(String(v));
         if (!m || m[1] !== lookup.target) throw new DataverseError(400, `The value '${String(v)}' of ${k} must be '${lookup.target}(<id>)'.`);
-        const targetDef = this.defs[lookup.target]!;
+        const targetDef = this.table(lookup.target).def;
         if (!GUID_RE.test(m[2]!)) throw new DataverseError(400, `Bad Request - Error in query syntax: '${String(v)}' is not ${lookup.target}(<guid>).`);
         if (!this.table(lookup.target).rows.has(m[2]!.toLowerCase())) throw new DataverseError(404, `${targetDef.logicalName} With Id = ${m[2]} Does Not Exist`);
         target[lookup.column] = m[2]!.toLowerCase();

@@ -4,7 +4,19 @@ import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHttpClient, listContent, listSubscriptions, openSession, requireApiSettings, startEmulator, systemClock, virtualClock } from '../../src/api/index.js';
+import {
+  createHttpClient,
+  listContent,
+  listSubscriptions,
+  openSession,
+  requireApiSettings,
+  startEmulator,
+  systemClock,
+  virtualClock,
+  type HttpClient,
+  type HttpResponse,
+  type RunningEmulator,
+} from '../../src/api/index.js';
 import { runCli } from '../../src/cli/program.js';
 
 /**
@@ -25,6 +37,18 @@ function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(/^export ([A-Z_]+)='((?:[^']|'\\'')*)'$/gm)) out[m[1]!] = m[2]!.replace(/'\\''/g, "'");
   return out;
+}
+
+/** A v1 client-credentials token request to an emulator, on `authority` (default its own URL). */
+function tokenRequest(http: HttpClient, emu: RunningEmulator, resource: string, authority = emu.authorityUrl): Promise<HttpResponse> {
+  return http.request({
+    method: 'POST',
+    url: `${authority}/${emu.tenantId}/oauth2/token`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: emu.clientId, client_secret: emu.clientSecret, resource }).toString(),
+    retry: false,
+    budget: false,
+  });
 }
 
 const temps: string[] = [];
@@ -102,15 +126,7 @@ describe('the emulator for any client: fixed Microsoft host names, HTTPS with th
     const emu = await startEmulator({ https: true, cloud: 'gcchigh', seed: 6, days: 1, clock: virtualClock(Date.parse('2026-02-01T12:00:00Z')), hostnames: ['manage.office.com', 'manage.office365.us', 'login.microsoftonline.us', 'login.microsoftonline.com'] });
     const port = new URL(emu.managementUrl).port;
     const http = createHttpClient({ ca: emu.caPem, retry: { maxAttempts: 1 }, budgetPerMinute: 0, lookup: redirectLookup(['manage.office.com', 'manage.office365.us', 'login.microsoftonline.us', 'login.microsoftonline.com'], []) });
-    const token = (authorityHost: string, resource: string) =>
-      http.request({
-        method: 'POST',
-        url: `https://${authorityHost}:${port}/${emu.tenantId}/oauth2/token`,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: emu.clientId, client_secret: emu.clientSecret, resource }).toString(),
-        retry: false,
-        budget: false,
-      });
+    const token = (authorityHost: string, resource: string) => tokenRequest(http, emu, resource, `https://${authorityHost}:${port}`);
     try {
       // Its own cloud: a token for manage.office365.us, accepted on manage.office365.us.
       const ok = await token('login.microsoftonline.us', 'https://manage.office365.us');
@@ -138,14 +154,7 @@ describe('the emulator for any client: fixed Microsoft host names, HTTPS with th
     const lax = await startEmulator({ cloud: 'gcchigh', seed: 6, days: 1, strictCloud: false });
     const plain = createHttpClient({ retry: { maxAttempts: 1 }, budgetPerMinute: 0 });
     try {
-      const res = await plain.request({
-        method: 'POST',
-        url: `${lax.authorityUrl}/${lax.tenantId}/oauth2/token`,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: lax.clientId, client_secret: lax.clientSecret, resource: 'https://manage.office.com' }).toString(),
-        retry: false,
-        budget: false,
-      });
+      const res = await tokenRequest(plain, lax, 'https://manage.office.com');
       expect(res.status).toBe(200);
     } finally {
       plain.close();
@@ -160,14 +169,7 @@ describe('the emulator for any client: fixed Microsoft host names, HTTPS with th
     const http = createHttpClient({ retry: { maxAttempts: 1 }, budgetPerMinute: 0 });
     try {
       const first = async (emu: typeof fixed, headers: Record<string, string> = {}) => {
-        const t = await http.request({
-          method: 'POST',
-          url: `${emu.authorityUrl}/${emu.tenantId}/oauth2/token`,
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: emu.clientId, client_secret: emu.clientSecret, resource: 'https://manage.office.com' }).toString(),
-          retry: false,
-          budget: false,
-        });
+        const t = await tokenRequest(http, emu, 'https://manage.office.com');
         const access = (JSON.parse(t.body) as { access_token: string }).access_token;
         const res = await http.request({
           method: 'GET',
@@ -202,12 +204,7 @@ describe('seeded records of all five content types', () => {
     const noDlp = await startEmulator({ seed: 8, days: 1, clock: virtualClock(T), subscriptions: ['DLP.All'], tenantId: emu.tenantId });
     const http = createHttpClient({ budgetPerMinute: 0, retry: { maxAttempts: 1 } });
     const token = async (e: typeof emu) => {
-      const res = await http.request({
-        method: 'POST',
-        url: `${e.authorityUrl}/${e.tenantId}/oauth2/token`,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: e.clientId, client_secret: e.clientSecret, resource: 'https://manage.office.com' }).toString(),
-      });
+      const res = await tokenRequest(http, e, 'https://manage.office.com');
       return (JSON.parse(res.body) as { access_token: string }).access_token;
     };
     const window = `startTime=${new Date(T - 12 * 3_600_000).toISOString().slice(0, 19)}&endTime=${new Date(T).toISOString().slice(0, 19)}`;

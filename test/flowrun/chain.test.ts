@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFlowChain, type ChainFlow } from '../../src/flowrun/index.js';
 import { createStore, type TableDef } from '../../src/store/index.js';
 import { runFlow, type HttpFunction } from '../../src/wdl/index.js';
+import { runCliInProcess } from '../helpers/run-cli.js';
 import { HAS_SHARED, SHARED_DIR, SHARED_SKIP_REASON } from '../helpers/shared.js';
 
 const noHttp: HttpFunction = async (req) => {
@@ -130,5 +132,35 @@ describe('Dataverse row triggers fired by the local store', () => {
     ]);
     expect(chain.runs[0]!.result.response?.body).toEqual({ response: 'Your favourite team has now been set to Arsenal.' });
     expect(store.rows('ba_teamlogs').map((r) => r.ba_text)).toEqual(['Create Arsenal']);
+  });
+});
+
+describe('flow run --chain', () => {
+  it("runs the solution's row-triggered flows the first run's writes fire, and reports every run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coe-audit-chain-'));
+    try {
+      mkdirSync(join(dir, 'Workflows'));
+      const app = 'cccccccc-0000-4000-8000-000000000001';
+      writeFileSync(join(dir, 'Workflows', 'AddApp-11111111-1111-4111-8111-111111111111.json'), JSON.stringify(writer({ Add: dv('CreateRecord', { entityName: 'admin_apps', 'item/admin_appid': app, 'item/admin_displayname': '@triggerBody()?[\'name\']' }) })));
+      const onApp = rowFlow({ 'subscriptionRequest/message': 1, 'subscriptionRequest/entityname': 'admin_app', 'subscriptionRequest/scope': 4 }) as { properties: { definition: { actions: Record<string, unknown> } } };
+      onApp.properties.definition.actions = { Seen: { type: 'Compose', inputs: "@{triggerOutputs()?['body/SdkMessage']}: @{triggerOutputs()?['body/admin_displayname']}", runAfter: {} } };
+      writeFileSync(join(dir, 'Workflows', 'OnApp-22222222-2222-4222-8222-222222222222.json'), JSON.stringify(onApp));
+      const r = await runCliInProcess(['flow', 'run', 'AddApp', '--solution', dir, '--chain', '--input', '{"name":"Expenses"}', '--now', '2026-05-01T08:00:00Z', '--output', 'json']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout) as { runs: { flow: string; cause: { kind: string; message?: string }; result: { status: string; actions: { name: string; outputs: unknown }[] } }[]; truncated: boolean };
+      expect(out.runs.map((x) => [x.flow, x.cause.kind, x.result.status])).toEqual([
+        ['AddApp', 'start', 'Succeeded'],
+        ['OnApp', 'row', 'Succeeded'],
+      ]);
+      expect(out.runs[1]!.result.actions[0]!.outputs).toBe('Create: Expenses');
+      const text = await runCliInProcess(['flow', 'run', 'AddApp', '--solution', dir, '--chain', '--input', '{"name":"Expenses"}', '--now', '2026-05-01T08:00:00Z']);
+      expect(text.stdout).toContain(`== run 2: OnApp (Create of admin_apps(${app}) by run 1)`);
+      const noSolution = await runCliInProcess(['flow', 'run', join(dir, 'Workflows', 'AddApp-11111111-1111-4111-8111-111111111111.json'), '--chain']);
+      expect(noSolution.status).toBe(2);
+      expect(noSolution.stderr).toContain('--chain needs --solution');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

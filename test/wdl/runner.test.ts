@@ -203,6 +203,56 @@ describe('runFlow: Foreach and Until', () => {
     expect(pairs.slice(0, 4)).toEqual(['3=30', '2=20', '1=10', '0=0']);
   });
 
+  it('nested concurrent loops interleave by time; a Terminate in one lane ends the run at once', async () => {
+    const nested = await runFlow(
+      options(
+        flow({
+          Init: { type: 'InitializeVariable', inputs: { variables: [{ name: 'log', type: 'array' }] }, runAfter: {} },
+          Outer: {
+            type: 'Foreach',
+            foreach: '@range(0, 3)',
+            runtimeConfiguration: { concurrency: { repetitions: 3 } },
+            actions: {
+              Inner: {
+                type: 'Foreach',
+                foreach: '@range(0, 2)',
+                runtimeConfiguration: { concurrency: { repetitions: 2 } },
+                actions: {
+                  Pause: { type: 'Wait', inputs: { interval: { count: "@add(mul(items('Outer'), 10), items('Inner'))", unit: 'Second' } }, runAfter: {} },
+                  Add: { type: 'AppendToArrayVariable', inputs: { name: 'log', value: "@concat(string(items('Outer')), '.', string(items('Inner')))" }, runAfter: { Pause: ['Succeeded'] } },
+                },
+                runAfter: {},
+              },
+            },
+            runAfter: { Init: ['Succeeded'] },
+          },
+          Done: compose("@variables('log')", { Outer: ['Succeeded'] }),
+        }),
+      ),
+    );
+    expect(nested.actions.at(-1)!.outputs).toEqual(['0.0', '0.1', '1.0', '1.1', '2.0', '2.1']);
+    expect(nested.endTime).toBe('2026-01-01T10:00:21.0000000Z');
+    const stopped = await runFlow(
+      options(
+        flow({
+          Loop: {
+            type: 'Foreach',
+            foreach: '@range(0, 6)',
+            runtimeConfiguration: { concurrency: { repetitions: 3 } },
+            actions: {
+              Pause: { type: 'Wait', inputs: { interval: { count: "@sub(6, item())", unit: 'Second' } }, runAfter: {} },
+              Stop: { type: 'Terminate', inputs: { runStatus: 'Failed', runError: { code: 'Stopped', message: "@{item()}" } }, runAfter: { Pause: ['Succeeded'] } },
+            },
+            runAfter: {},
+          },
+        }),
+      ),
+    );
+    expect(stopped.status).toBe('Failed');
+    // The lane that reaches Terminate first in virtual time (item 2, after 4 s) ends the run.
+    expect(stopped.error).toEqual({ code: 'Stopped', message: '2' });
+  });
+
   it('Until stops on its condition, its count (Succeeded) and its timeout on the virtual clock (TimedOut)', async () => {
     const until = (limit: Record<string, unknown>, stopAt: number): unknown =>
       flow({

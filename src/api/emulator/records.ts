@@ -141,22 +141,20 @@ export function noiseRecord(c: Common, kind: number, padding?: string): AuditRec
   return r;
 }
 
+const SITE = 'https://contoso.sharepoint.example/sites/Finance';
+
+/** The common schema's fields (activity-api.md §3.1) of a record of the other content types. */
+function commonFields(c: Common, operation: string, recordType: number, workload: string): AuditRecord {
+  return { CreationTime: c.creationTime, Id: c.id, Operation: operation, OrganizationId: c.tenantId, RecordType: recordType, UserKey: c.userKey, UserType: 0, Version: 1, Workload: workload, UserId: c.userId };
+}
+
 /** Audit.AzureActiveDirectory: a user sign-in (RecordType 15, AzureActiveDirectoryStsLogon), as the schema's AAD records. */
 export function azureActiveDirectoryRecord(c: Common, ok: boolean, clientIp: string): AuditRecord {
   return {
-    CreationTime: c.creationTime,
-    Id: c.id,
-    Operation: 'UserLoggedIn',
-    OrganizationId: c.tenantId,
-    RecordType: 15,
+    ...commonFields(c, 'UserLoggedIn', 15, 'AzureActiveDirectory'),
     ResultStatus: ok ? 'Success' : 'Failed',
-    UserKey: c.userKey,
-    UserType: 0,
-    Version: 1,
-    Workload: 'AzureActiveDirectory',
     ClientIP: clientIp,
     ObjectId: '00000003-0000-0000-c000-000000000000',
-    UserId: c.userId,
     AzureActiveDirectoryEventType: 1,
     ExtendedProperties: [
       { Name: 'ResultStatusDetail', Value: ok ? 'Success' : 'Redirect' },
@@ -182,18 +180,9 @@ export function azureActiveDirectoryRecord(c: Common, ok: boolean, clientIp: str
 /** Audit.Exchange: a mailbox item access (RecordType 50, ExchangeItemAggregated / MailItemsAccessed). */
 export function exchangeRecord(c: Common, clientIp: string, mailboxGuid: string): AuditRecord {
   return {
-    CreationTime: c.creationTime,
-    Id: c.id,
-    Operation: 'MailItemsAccessed',
-    OrganizationId: c.tenantId,
-    RecordType: 50,
+    ...commonFields(c, 'MailItemsAccessed', 50, 'Exchange'),
     ResultStatus: 'Succeeded',
-    UserKey: c.userKey,
-    UserType: 0,
-    Version: 1,
-    Workload: 'Exchange',
     ClientIP: clientIp,
-    UserId: c.userId,
     AppId: '00000002-0000-0ff1-ce00-000000000000',
     ClientAppId: '',
     ClientIPAddress: clientIp,
@@ -218,20 +207,11 @@ export function exchangeRecord(c: Common, clientIp: string, mailboxGuid: string)
 
 /** Audit.SharePoint: a file access (RecordType 6, SharePointFileOperation). */
 export function sharePointRecord(c: Common, clientIp: string, file: string): AuditRecord {
-  const site = 'https://contoso.sharepoint.example/sites/Finance';
   return {
-    CreationTime: c.creationTime,
-    Id: c.id,
-    Operation: 'FileAccessed',
-    OrganizationId: c.tenantId,
-    RecordType: 6,
+    ...commonFields(c, 'FileAccessed', 6, 'SharePoint'),
     UserKey: `i:0h.f|membership|${c.userKey.toLowerCase()}@live.com`,
-    UserType: 0,
-    Version: 1,
-    Workload: 'SharePoint',
     ClientIP: clientIp,
-    ObjectId: `${site}/Shared Documents/${file}`,
-    UserId: c.userId,
+    ObjectId: `${SITE}/Shared Documents/${file}`,
     CorrelationId: c.id,
     EventSource: 'SharePoint',
     ItemType: 'File',
@@ -241,7 +221,7 @@ export function sharePointRecord(c: Common, clientIp: string, file: string): Aud
     UserAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
     WebId: '7c9e2b3f-4d5a-4b6c-9d8e-0f1a2b3c4d5e',
     SourceFileExtension: file.split('.').pop() ?? '',
-    SiteUrl: `${site}/`,
+    SiteUrl: `${SITE}/`,
     SourceFileName: file,
     SourceRelativeUrl: 'Shared Documents',
   };
@@ -249,19 +229,9 @@ export function sharePointRecord(c: Common, clientIp: string, file: string): Aud
 
 /** DLP.All: a DLP rule match on a SharePoint file (RecordType 11, ComplianceDLPSharePoint); needs ActivityFeed.ReadDlp. */
 export function dlpRecord(c: Common, file: string): AuditRecord {
-  const site = 'https://contoso.sharepoint.example/sites/Finance';
   return {
-    CreationTime: c.creationTime,
-    Id: c.id,
-    Operation: 'DLPRuleMatch',
-    OrganizationId: c.tenantId,
-    RecordType: 11,
-    UserKey: c.userKey,
-    UserType: 0,
-    Version: 1,
-    Workload: 'SharePoint',
-    ObjectId: `${site}/Shared Documents/${file}`,
-    UserId: c.userId,
+    ...commonFields(c, 'DLPRuleMatch', 11, 'SharePoint'),
+    ObjectId: `${SITE}/Shared Documents/${file}`,
     IncidentId: c.id,
     PolicyDetails: [
       {
@@ -290,10 +260,10 @@ export function dlpRecord(c: Common, file: string): AuditRecord {
       From: c.userId,
       itemCreationTime: c.creationTime,
       SiteCollectionGuid: '6b8d1a2e-3c4f-4a5b-8c7d-9e0f1a2b3c4d',
-      SiteCollectionUrl: site,
+      SiteCollectionUrl: SITE,
       FileID: c.id,
       FileName: file,
-      FilePathUrl: `${site}/Shared Documents/${file}`,
+      FilePathUrl: `${SITE}/Shared Documents/${file}`,
       FileOwner: c.userId,
       IsViewableByExternalUsers: false,
       IsVisibleOnlyToOdbOwner: false,

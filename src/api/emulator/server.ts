@@ -838,7 +838,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   function knownResource(origin: string, resource: string): boolean {
     const r = resource.replace(/\/$/, '').toLowerCase();
-    const audiences = strict ? [defaultCloud!.managementAudience] : CLOUDS.map((c) => c.managementAudience);
+    // Strict: the emulator cloud's resources only (its Management API and its Graph); otherwise every cloud's.
+    const audiences = (strict ? [defaultCloud!] : CLOUDS).flatMap((c) => [c.managementAudience, c.graphUrl]);
     return audiences.includes(r) || r === origin.toLowerCase() || r === baseUrl || r === plainUrl;
   }
 

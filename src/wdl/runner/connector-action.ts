@@ -62,7 +62,7 @@ export async function runConnectorAction(run: FlowRun, name: string, def: Record
   const inputs: WdlObject = { host, parameters: params };
   const schedule = retrySchedule(isObject(def.inputs) ? (ev(def.inputs.retryPolicy) ?? undefined) : undefined, name);
   let retries = 0;
-  if (operationId === 'PerformBoundAction' || operationId === 'CreateRecord' || operationId === 'UpdateRecord') {
+  if (operationId === 'PerformBoundAction' || operationId === 'CreateRecord' || operationId === 'UpdateRecord' || operationId === 'UpdateOnlyRecord') {
     const size = Buffer.byteLength(JSON.stringify(item));
     if (size > MESSAGE_SIZE_LIMIT) {
       throw new WdlEvalError(`the request of ${operationId} is ${size} bytes, over Power Automate's message size limit of ${MESSAGE_SIZE_LIMIT} bytes (100 MB)`);

@@ -11,7 +11,7 @@ export interface DeploymentSettings {
 
 /**
  * The `pac solution import --settings-file` document for one cloud (solution-format §4.4): Audience and
- * Authority and the Power Automate URL from the cloud table, tenant id and client id from configuration, the Key
+ * Authority, the Power Automate URL, the Graph URL and Use Graph API (yes where Graph offers audit log queries) from the cloud table, tenant id and client id from configuration, the Key
  * Vault reference when configured (validated). Variables without a value are left out: pac rejects empty
  * strings. The plain Client Secret variable is never listed: no secret is written to a file.
  */
@@ -27,6 +27,10 @@ export function deploymentSettings(source: SolutionSource, cloud: Cloud, setting
     [EV.tenantId]: settings.tenantId,
     [EV.clientId]: settings.clientId,
     [EV.clientAzureSecret]: settings.keyVaultSecretReference,
+    // The Sync flow's mode, picked per cloud from the cloud table (docs/flows.md): Graph where it offers the audit
+    // log query API; edit the file to choose the Management API there.
+    [EV.useGraphApi]: cloud.graphAuditQueriesAvailable ? 'yes' : 'no',
+    [EV.graphUrl]: `${cloud.graphUrl}/`,
   };
   const env: DeploymentSettings['EnvironmentVariables'] = [];
   for (const v of source.environmentVariables) {

@@ -46,7 +46,7 @@ const command: CommandModule = {
       .option('--profile <name>', `tenant profile: ${PROFILE_NAMES.join(', ')} (records a day, launch share, record size, records per blob, page size)`, 'default')
       .addOption(new Option('--events-per-hour <n>', 'synthetic audit records per hour (default: the profile\'s; 20 for default)').argParser(positiveInt('--events-per-hour')))
       .addOption(new Option('--days <n>', 'days of history before now').argParser(positiveInt('--days')).default(7))
-      .option('--faults <spec>', 'faults per request: kind=rate,… with kinds throttle, server-error, af50005, af50006, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout, repeat-page')
+      .option('--faults <spec>', 'faults per request: kind=rate,… with kinds throttle, server-error, af50005, af50006, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout, repeat-page, graph-throttle, query-failed, query-slow')
       .addOption(cloudOption({ defaultValue: 'commercial' }))
       .addOption(new Option('--page-size <n>', 'content items per listing page (default: the profile\'s; 3 for default)').argParser(positiveInt('--page-size')))
       .addOption(new Option('--hostnames <h1,h2,...>', 'with --https: host names the certificate also covers (e.g. the Microsoft hosts a client has fixed)').argParser(list))

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { PROFILE_NAMES } from '../api/emulator/profiles.js';
 import { UsageError } from '../errors.js';
 import { compareSyncFlows, formatComparison, MAX_HOURS, parseDurationText, parsePeriod, simulateFlows, type SimulatedPeriod, type SimulationSummary } from '../flowrun/index.js';
 import { stableJson } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
-import { listOption, outputOption, positiveInt } from './options.js';
+import { choice, listOption, outputOption, positiveInt } from './options.js';
 
 interface Options {
   profile: string;
@@ -18,6 +18,7 @@ interface Options {
   lateContent?: string;
   rowByRow?: boolean;
   compare?: string;
+  api: 'management' | 'graph';
   output: 'json' | 'text';
 }
 
@@ -52,6 +53,11 @@ const command: CommandModule = {
       .option('--late-content <dur>', 'blobs are listed <dur> after their contentCreated, e.g. 30m')
       .option('--row-by-row', 'set Audit Logs - Write Rows One by One to yes (the per-row fallback instead of bulk requests)')
       .option('--compare <path>', 'also run another Sync flow (solution folder, solution zip or flow JSON) on the same seed and profile and print both')
+      .addOption(
+        new Option('--api <mode>', "the Sync flow's mode (Audit Logs - Use Graph API): management (Office 365 Management Activity API) or graph (Graph audit log queries)")
+          .argParser(choice(['management', 'graph'] as const))
+          .default('management'),
+      )
       .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (opts: Options) => {
         const outages: SimulatedPeriod[] = (opts.outage ?? []).map((t) => parsePeriod('--outage', t));
@@ -69,6 +75,7 @@ const command: CommandModule = {
           flowOff,
           ...(opts.events !== undefined ? { events: opts.events } : {}),
           ...(lateContentMs !== undefined ? { lateContentMs } : {}),
+          api: opts.api,
           ...(opts.faults ? { faults: opts.faults } : {}),
           ...(opts.rowByRow ? { variables: { admin_AuditLogsWriteRowByRow: 'yes' } } : {}),
           progress: (line: string) => ctx.info(line),

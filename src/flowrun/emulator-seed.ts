@@ -22,7 +22,7 @@ export function appIdOf(record: Record<string, unknown>): string | undefined {
  * read (tenant and client of the emulator, the cloud's audience and authority, the client secret as a Key Vault
  * reference), the seeded apps as the inventory, and a last-run row per flow.
  */
-export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[]): StoreSeed {
+export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[], options: { api?: 'management' | 'graph' } = {}): StoreSeed {
   const apps = new Map<string, string>();
   for (const e of emulator.seeded.events) {
     const id = appIdOf(e as Record<string, unknown>);
@@ -42,6 +42,9 @@ export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowN
       // Shipped without a value: the Sync flow creates the value row the first time it advances.
       { schemaName: 'admin_AuditLogsSyncWatermark', type: 'String' },
       { schemaName: 'admin_AuditLogsWriteRowByRow', type: 'Boolean', defaultValue: 'no' },
+      // The Sync flow's mode, as the run asks (default the Management API, as flow simulate's --api).
+      { schemaName: 'admin_AuditLogsUseGraphAPI', type: 'Boolean', value: options.api === 'graph' ? 'yes' : 'no' },
+      { schemaName: 'admin_GraphURLEnvironmentVariable', type: 'String', value: `${cloud.graphUrl}/` },
     ],
     tables: {
       admin_coesolutionmetadatas: flowNames.map((name, i) => ({

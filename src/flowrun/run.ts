@@ -19,7 +19,7 @@ import {
 import { emulatorHttp, startLocalEmulator, type LocalEmulator } from './emulator-http.js';
 import { EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 import { runFlowChain, type ChainResult } from './chain.js';
-import { locateFlow, locateSolutionFlows } from './locate.js';
+import { locateFlow, locateSolutionFlows, solutionEnvironmentVariables } from './locate.js';
 
 export interface FlowRunRequest {
   /** A flow JSON file, or a display name / file name / unique part of a display name inside `solution`. Default with `csvFile`: the CSV flow. */
@@ -98,6 +98,8 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
     const secret = local.emulator.clientSecret;
     keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
   }
+  // The solution's own variable definitions, as its import creates them; the seed's and the emulator's entries take precedence.
+  if (located.tree) seed = withDefaults(seed, { environmentVariables: solutionEnvironmentVariables(located.tree, req.solution!) });
   const store = createStore(seed, keyVault ? { keyVault } : {}, req.store ?? 'store');
   if (req.emulatorUrl) {
     const missing = variablesNeeded(located.flow).filter((name) => !store.environmentVariableValue(name));

@@ -3,6 +3,7 @@ import { loadSolutionSource, placeFlows } from '../audit-solution/index.js';
 import { findCloud } from '../clouds/index.js';
 import { UsageError } from '../errors.js';
 import { createStore } from '../store/index.js';
+import { GRAPH_MIN_END_MINUTES_AGO } from '../flows/index.js';
 import { FlowDefinitionError, runFlow, RunAbortedError, WdlUnsupportedError, type RunResult } from '../wdl/index.js';
 import { startLocalEmulator } from './emulator-http.js';
 import { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
@@ -29,6 +30,12 @@ export interface SimulateRequest {
   flowOff?: SimulatedPeriod[];
   /** Blobs are listed this long after their contentCreated (ms); default: the profile's. */
   lateContentMs?: number;
+  /**
+   * The Sync flow's mode (Audit Logs - Use Graph API): the Management Activity API (default) or the Graph audit log
+   * query API. With graph the Sync flow also runs hourly after the period until its window end (at least
+   * GRAPH_MIN_END_MINUTES_AGO behind) has passed the period's end.
+   */
+  api?: 'management' | 'graph';
   /** The flows to run (default: the generated Subscription and Sync flows of solution/solution.yaml). */
   flows?: { subscription: { flow: unknown; displayName: string }; sync: { flow: unknown; displayName: string } };
   /** Environment variable values for the store, e.g. admin_AuditLogsWriteRowByRow = yes. */
@@ -179,7 +186,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
   const setupMs = timer && wallStart !== undefined ? timer() - wallStart : 0;
   try {
     const cloud = findCloud('commercial')!;
-    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName]);
+    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName], { api: req.api });
     // Apps in the inventory carry an older last launch, as inventoried apps do.
     const before = new Date(startMs - 30 * 86_400_000).toISOString().replace(/\.000Z$/, 'Z');
     seed.apps = (seed.apps ?? []).map((a) => ({ ...a, lastLaunchedOn: before }));
@@ -221,7 +228,8 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
     const sub = await run(flows.subscription, startMs, { text: 'start' });
     req.progress?.(`${flows.subscription.displayName}: ${sub.status}`);
     let runsSkipped = 0;
-    for (let h = 1; h <= req.hours; h++) {
+    const drain = req.api === 'graph' ? Math.ceil(GRAPH_MIN_END_MINUTES_AGO / 60) : 0;
+    for (let h = 1; h <= req.hours + drain; h++) {
       const at = startMs + h * HOUR;
       if ((req.flowOff ?? []).some((p) => at >= startMs + p.offsetMs && at < startMs + p.offsetMs + p.durationMs)) {
         runsSkipped++;

@@ -60,6 +60,8 @@ export const EV = {
   powerAutomate: 'admin_PowerAutomateEnvironmentVariable',
   watermark: 'admin_AuditLogsSyncWatermark',
   rowByRow: 'admin_AuditLogsWriteRowByRow',
+  useGraphApi: 'admin_AuditLogsUseGraphAPI',
+  graphUrl: 'admin_GraphURLEnvironmentVariable',
 } as const;
 
 /** Sync settings that are deliberately constants of the generated flow (documented in docs/flows.md). */
@@ -171,13 +173,16 @@ export function dataverse(operationId: string, parameters: JsonObject, options: 
 // ---------------------------------------------------------------------------------------------------------
 // Management Activity API calls
 
-/** The ActiveDirectoryOAuth block: authority, tenant, audience and client id from variables; the chosen secret. */
-export function oauth(ctx: FlowContext): JsonObject {
+/**
+ * The ActiveDirectoryOAuth block: authority, tenant, audience and client id from variables; the chosen secret.
+ * The audience is Audit Logs - Audience (Management API), or for Graph calls the Graph URL variable, as the kit does.
+ */
+export function oauth(ctx: FlowContext, audience: string = EV.audience): JsonObject {
   return {
     type: 'ActiveDirectoryOAuth',
     authority: expr(param(ctx, EV.authority)),
     tenant: expr(param(ctx, EV.tenantId)),
-    audience: expr(param(ctx, EV.audience)),
+    audience: expr(param(ctx, audience)),
     clientId: expr(param(ctx, EV.clientId)),
     secret: "@variables('clientSecret')",
   };
@@ -211,9 +216,14 @@ export function retryable(action: string): string {
  * One Management API call with bounded retries: an Until loop (at most LIMITS.attempts attempts) around the
  * Http action, waiting LIMITS.backoffSeconds between attempts when the answer is retryable. The Http action
  * itself has retryPolicy none, so the platform adds no hidden retries; it carries the secret, so its inputs
- * are secureData. After the loop, `status(name)` is the final answer's status.
+ * are secureData. After the loop, `status(name)` is the final answer's status. `authentication` replaces the
+ * Management API's OAuth block (Graph calls authenticate for the Graph URL).
  */
-export function retryingHttp(ctx: FlowContext, name: string, request: { method: 'GET' | 'POST'; uri: string; headers?: JsonObject }): Step {
+export function retryingHttp(
+  ctx: FlowContext,
+  name: string,
+  request: { method: 'GET' | 'POST'; uri: string; headers?: JsonObject; body?: JsonObject; authentication?: JsonObject },
+): Step {
   const loop = `Retry_${name}`;
   const table = `createArray(${LIMITS.backoffSeconds.join(', ')})`;
   const http: Action = {
@@ -222,7 +232,8 @@ export function retryingHttp(ctx: FlowContext, name: string, request: { method: 
       method: request.method,
       uri: request.uri,
       ...(request.headers ? { headers: request.headers } : {}),
-      authentication: oauth(ctx),
+      ...(request.body ? { body: request.body } : {}),
+      authentication: request.authentication ?? oauth(ctx),
       retryPolicy: { type: 'none' },
     },
     ...secureData(['inputs']),

@@ -21,6 +21,8 @@ describe('solution source', () => {
       admin_PowerAutomateEnvironmentVariable: ['Power Automate Environment Variable', 'String', '{{powerAutomateUrl}}/environments/'],
       admin_AuditLogsSyncWatermark: ['Audit Logs - Sync Watermark', 'String', undefined],
       admin_AuditLogsWriteRowByRow: ['Audit Logs - Write Rows One by One', 'Boolean', 'no'],
+      admin_AuditLogsUseGraphAPI: ['Audit Logs - Use Graph API', 'Boolean', '{{graphAuditQueries}}'],
+      admin_GraphURLEnvironmentVariable: ['Graph URL Environment Variable', 'String', '{{graphUrl}}/'],
     });
   });
 
@@ -99,6 +101,9 @@ describe('deployment settings', () => {
         { SchemaName: 'admin_AuditLogsAudience', Value: cloud.managementAudience },
         { SchemaName: 'admin_AuditLogsAuthority', Value: cloud.authorityUrl },
         { SchemaName: 'admin_PowerAutomateEnvironmentVariable', Value: `${cloud.powerAutomateUrl}/environments/` },
+        // The Sync flow's mode per cloud: Graph where it offers audit log queries (commercial, GCC).
+        { SchemaName: 'admin_AuditLogsUseGraphAPI', Value: cloud.graphAuditQueriesAvailable ? 'yes' : 'no' },
+        { SchemaName: 'admin_GraphURLEnvironmentVariable', Value: `${cloud.graphUrl}/` },
       ]);
       expect(s.ConnectionReferences).toEqual([
         { LogicalName: 'admin_CoECoreDataverseForApps', ConnectionId: '', ConnectorId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps' },
@@ -113,7 +118,10 @@ describe('deployment settings', () => {
       'admin_AuditLogsClientAzureSecret',
       'admin_TenantID',
       'admin_PowerAutomateEnvironmentVariable',
+      'admin_AuditLogsUseGraphAPI',
+      'admin_GraphURLEnvironmentVariable',
     ]);
+    expect(deploymentSettings(source, CLOUDS.find((c) => c.id === 'gcchigh')!, {}).EnvironmentVariables.find((e) => e.SchemaName === 'admin_AuditLogsUseGraphAPI')!.Value).toBe('no');
     expect(() => deploymentSettings(source, CLOUDS[0]!, { keyVaultSecretReference: '/subscriptions/x/secrets/y' })).toThrow(UsageError);
   });
 });

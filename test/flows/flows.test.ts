@@ -103,17 +103,19 @@ describe('the three flows', () => {
     for (const f of flows) {
       for (const x of actionsOf(f).filter((a) => a.action.type === 'Http')) {
         const inputs = x.action.inputs as Record<string, unknown>;
-        expect(String(inputs.uri)).toMatch(/^@\{outputs\('Api_root'\)\}\//);
+        // Graph calls (the Sync flow's Graph mode) are built on Graph_root and authenticate for the Graph URL variable.
+        const graph = String(inputs.uri).startsWith("@{outputs('Graph_root')}/security/auditLog/queries") || inputs.uri === "@{variables('graphRecordsUrl')}";
+        if (!graph) expect(String(inputs.uri)).toMatch(/^@\{outputs\('Api_root'\)\}\//);
         expect(inputs.authentication).toEqual({
           type: 'ActiveDirectoryOAuth',
           authority: "@parameters('Audit Logs - Authority (admin_AuditLogsAuthority)')",
           tenant: "@parameters('TenantID (admin_TenantID)')",
-          audience: "@parameters('Audit Logs - Audience (admin_AuditLogsAudience)')",
+          audience: graph ? "@parameters('Graph URL Environment Variable (admin_GraphURLEnvironmentVariable)')" : "@parameters('Audit Logs - Audience (admin_AuditLogsAudience)')",
           clientId: "@parameters('Audit Logs - ClientID (admin_AuditLogsClientID)')",
           secret: "@variables('clientSecret')",
         });
         expect(x.action.runtimeConfiguration).toEqual({ secureData: { properties: ['inputs'] } });
-        expect(String(inputs.uri)).toContain('PublisherIdentifier=@{parameters(\'TenantID (admin_TenantID)\')}');
+        if (!graph) expect(String(inputs.uri)).toContain('PublisherIdentifier=@{parameters(\'TenantID (admin_TenantID)\')}');
         // Wrapped in a bounded retry loop that backs off on AF429 (HTTP 403), 429 and 5xx, or (blob GETs) a first attempt under
         // the platform's default policy whose failure goes to such a loop.
         const parent = actionsOf(f).find((a) => a.name === x.parents[x.parents.length - 1]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { CLOUDS, findCloud, type Cloud } from '../../clouds/index.js';
+import { CLOUDS, cloudOfGraphHost, findCloud, type Cloud } from '../../clouds/index.js';
 import { UsageError } from '../../errors.js';
 import { systemClock, type Clock } from '../clock.js';
 import {
@@ -19,14 +19,16 @@ import {
 } from '../content-types.js';
 import { authorityMetadataFor } from '../authority.js';
 import { afMessage } from '../error-catalogue.js';
+import { AUDIT_LOGS_QUERY_READ_ALL } from '../graph-schema.js';
 import { decodeJwtHeader, decodeJwtPayload, signHs256, verifyHs256 } from '../jwt.js';
 import { createHttpClient } from '../http.js';
 import { hashUnit, randomGuid, seededRandom } from '../rng.js';
 import { emptyFaultReport, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport } from './faults.js';
+import { createGraphService, type GraphEmulatorOptions } from './graph.js';
 import { generateSeededData, type SeededBlob, type SeededData } from './records.js';
 import { generateEmulatorTls } from './tls.js';
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends GraphEmulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /** Serve HTTPS with a generated CA (returned as caFile / caPem). MSAL needs HTTPS for the authority. */
@@ -170,6 +172,8 @@ export interface EmulatorReport {
     byPublisher: Record<string, { total: number; maxPerMinute: number }>;
   };
   tokens: { issued: number; refused: number };
+  /** Graph audit log queries submitted (accepted with 201). */
+  graph: { submissions: number };
 }
 
 export interface RunningEmulator {
@@ -235,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const defaultCloud = findCloud(options.cloud ?? 'commercial');
   if (!defaultCloud) throw new UsageError(`unknown cloud '${options.cloud}'`);
   const roles = options.roles ?? [ACTIVITY_FEED_READ, 'ServiceHealth.Read'];
+  const graphRoles = options.graphRoles ?? [AUDIT_LOGS_QUERY_READ_ALL];
   const certs = (options.certificates ?? []).map((pem) => new X509Certificate(pem));
   const signingKey = randomBytes(32);
   const rates = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? {});
@@ -301,10 +306,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     requests: { total: 0, byMethod: {}, quotaRejections: 0, outOfOrder: 0, byPublisher: {} },
     tokens: { issued: 0, refused: 0 },
+    graph: { submissions: 0 },
   };
   const buckets = new Map<string, { tokens: number; at: number }>();
   let lastRequestAt = -Infinity;
   const windows = new Map<string, { times: number[]; head: number }>();
+  const graph = createGraphService({
+    now,
+    seed,
+    tenantId,
+    seeded,
+    options,
+    rates,
+    faults,
+    maxFaults,
+    verify: (t) => verifyHs256(t, signingKey),
+    ownAudiences: (origin) => [origin, baseUrl, ...(plainUrl ? [plainUrl] : [])],
+  });
 
   // Outbound calls (webhook validation and notifications) go through the one HTTP module, without its retries.
   const outbound = createHttpClient({ clock, budgetPerMinute: 0, retry: { maxAttempts: 1 }, timeoutMs: 10_000, ca: options.webhookCa });
@@ -387,7 +405,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const url = new URL(req.url ?? '/', `http://${host}`);
     const hostName = new URL(origin).hostname.toLowerCase();
     const hostCloud = CLOUDS.find((c) => c.managementHost === hostName);
-    const cloud = hostCloud ?? defaultCloud!;
+    const cloud = hostCloud ?? cloudOfGraphHost(hostName) ?? defaultCloud!;
     const query = new Map<string, string>();
     for (const [k, v] of url.searchParams) query.set(k.toLowerCase(), v);
     const ctx: Ctx = { req, res, url, origin, query, cloud };
@@ -404,7 +422,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (tokenRoute && req.method === 'POST') return token(ctx, decodeURIComponent(tokenRoute[1]!), Boolean(tokenRoute[2]), await readBody(req));
     const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
     if (oidc && req.method === 'GET') return send(res, 200, authorityMetadataFor(origin, oidc[1]!));
-    if (path === '/_emulator/report' && req.method === 'GET') return send(res, 200, stats);
+    if (path === '/_emulator/report' && req.method === 'GET') {
+      stats.graph.submissions = graph.submissions;
+      return send(res, 200, stats);
+    }
+    if (/^\/(v1\.0|beta)(\/|$)/.test(path)) {
+      graph.handle(req, res, url, origin, cloud, req.method === 'POST' ? await readBody(req) : '');
+      return;
+    }
     const api = /^\/api\/v1(?:\.0)?\/([^/]+)\/activity\/feed\/(.+)$/.exec(path);
     const route = api ? routeOf(req.method ?? 'GET', api[2]!) : undefined;
     if (!api || !route) return send(res, 404, { Message: `No HTTP resource was found that matches the request URI '${url.href}'.` });
@@ -902,7 +927,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       rh: `0.${Buffer.from(`${tenantId}:${resource}`).toString('base64url').slice(0, 40)}.`,
       uti: randomBytes(16).toString('base64url'),
     };
-    if (roles.length > 0) claims.roles = roles;
+    // Roles per resource, as Entra issues them: Graph's for a Graph resource, the Management API's otherwise.
+    const granted = CLOUDS.some((c) => c.graphUrl === resource.replace(/\/$/, '').toLowerCase()) ? graphRoles : roles;
+    if (granted.length > 0) claims.roles = granted;
     const access = signHs256(claims, signingKey);
     stats.tokens.issued++;
     if (v2) return send(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: access });
@@ -960,7 +987,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seeded,
     faults,
     subscriptions,
-    report: () => stats,
+    report: () => {
+      stats.graph.submissions = graph.submissions;
+      return stats;
+    },
     deliverNotifications,
     close: async () => {
       if (closed) return;

@@ -37,6 +37,8 @@ export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowN
       { schemaName: 'admin_AuditLogsAuthority', type: 'String', value: cloud.authorityUrl },
       { schemaName: 'admin_AuditLogsClientAzureSecret', type: 'Secret', value: EMULATOR_SECRET_REFERENCE },
       { schemaName: 'admin_PowerAutomateEnvironmentVariable', type: 'String', value: cloud.powerAutomateUrl },
+      { schemaName: 'admin_AuditLogsMinutestoLookBack', type: 'Number', defaultValue: '65' },
+      { schemaName: 'admin_AuditLogsEndTimeMinutesAgo', type: 'Number', defaultValue: '0' },
       // Shipped without a value: the Sync flow creates the value row the first time it advances.
       { schemaName: 'admin_AuditLogsSyncWatermark', type: 'String' },
       { schemaName: 'admin_AuditLogsWriteRowByRow', type: 'Boolean', defaultValue: 'no' },

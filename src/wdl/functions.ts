@@ -286,6 +286,17 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
     return arr('join', args[0]!, 'collection').map(toWdlString).join(str('join', args[1]!, 'delimiter'));
   },
   createArray: (args) => [...args],
+  /** chunk(collection, length): consecutive pieces of at most `length` items (or characters of a string). */
+  chunk(args) {
+    arity('chunk', args, 2);
+    const n = int('chunk', args[1]!, 'length');
+    if (n < 1) throw new WdlEvalError('chunk: the length must be at least 1');
+    const c = args[0]!;
+    if (!Array.isArray(c) && typeof c !== 'string') throw new WdlEvalError(`chunk: the collection must be a string or an array, not ${typeName(c)}`);
+    const out: WdlValue[] = [];
+    for (let i = 0; i < c.length; i += n) out.push(c.slice(i, i + n));
+    return out;
+  },
   reverse(args) {
     arity('reverse', args, 1);
     return [...arr('reverse', args[0]!)].reverse();

@@ -324,22 +324,6 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
     });
     return keyed.map((e) => e.x);
   },
-  /** chunk(collection, length): consecutive pieces of at most `length` items (or characters of a string). */
-  chunk(args) {
-    arity('chunk', args, 2);
-    const size = int('chunk', args[1]!, 'length');
-    if (size < 1) throw new WdlEvalError('chunk: the length must be a positive integer');
-    const v = args[0]!;
-    if (typeof v === 'string') {
-      const out: WdlValue[] = [];
-      for (let i = 0; i < v.length; i += size) out.push(v.slice(i, i + size));
-      return out;
-    }
-    const list = arr('chunk', v, 'collection');
-    const out: WdlValue[] = [];
-    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-    return out;
-  },
 
   // ---- logical
   equals: (args) => (arity('equals', args, 2), deepEqual(args[0]!, args[1]!)),

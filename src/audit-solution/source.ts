@@ -18,13 +18,22 @@ export interface EnvVarSource extends FlowEnvVar {
   default?: string;
   /** Per-cloud description with {{placeholders}}. */
   description: string;
+  /** CoE Core Components owns this definition: the coe edition depends on it instead of shipping it. */
+  core?: boolean;
 }
 
 export interface MissingDependencySource {
   schemaName: string;
   displayName: string;
-  solution: string;
   flows: ('subscription' | 'sync' | 'csv')[];
+}
+
+export interface PublisherSource {
+  uniqueName: string;
+  displayName: string;
+  description: string;
+  prefix: string;
+  optionValuePrefix: number;
 }
 
 export interface SolutionSource {
@@ -33,20 +42,45 @@ export interface SolutionSource {
     displayName: string;
     description: string;
     version: string;
-    publisher: { uniqueName: string; displayName: string; description: string; prefix: string; optionValuePrefix: number };
+    publisher: PublisherSource;
   };
   connectionReference: { logicalName: string; displayName: string; connectorId: string };
+  /** The solution the coe edition depends on, with the minimum version its dependencies name. */
+  coreSolution: { uniqueName: string; minimumVersion: string };
   missingDependencies: MissingDependencySource[];
+  /** The standalone edition: its own manifest, publisher (whose prefix names everything) and connection reference. */
+  standalone: {
+    uniqueName: string;
+    displayName: string;
+    description: string;
+    version?: string;
+    publisher: PublisherSource;
+    /** The connection reference's logical name after the prefix. */
+    connectionReference: { name: string; displayName: string };
+  };
   environmentVariables: EnvVarSource[];
 }
 
 const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 const text = { type: 'string', minLength: 1 } as const;
+const VERSION = '^\\d+\\.\\d+(\\.\\d+){0,2}$';
+const PUBLISHER_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['uniqueName', 'displayName', 'description', 'prefix', 'optionValuePrefix'],
+  properties: {
+    uniqueName: { type: 'string', pattern: NAME },
+    displayName: text,
+    description: text,
+    prefix: { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$' },
+    optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
+  },
+} as const;
 
 export const SOLUTION_SOURCE_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['manifest', 'connectionReference', 'missingDependencies', 'environmentVariables'],
+  required: ['manifest', 'connectionReference', 'coreSolution', 'missingDependencies', 'standalone', 'environmentVariables'],
   properties: {
     manifest: {
       type: 'object',
@@ -56,18 +90,31 @@ export const SOLUTION_SOURCE_SCHEMA = {
         uniqueName: { type: 'string', pattern: NAME },
         displayName: text,
         description: text,
-        version: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+){0,2}$' },
-        publisher: {
+        version: { type: 'string', pattern: VERSION },
+        publisher: PUBLISHER_SCHEMA,
+      },
+    },
+    coreSolution: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['uniqueName', 'minimumVersion'],
+      properties: { uniqueName: { type: 'string', pattern: NAME }, minimumVersion: { type: 'string', pattern: VERSION } },
+    },
+    standalone: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['uniqueName', 'displayName', 'description', 'publisher', 'connectionReference'],
+      properties: {
+        uniqueName: { type: 'string', pattern: NAME },
+        displayName: text,
+        description: text,
+        version: { type: 'string', pattern: VERSION },
+        publisher: PUBLISHER_SCHEMA,
+        connectionReference: {
           type: 'object',
           additionalProperties: false,
-          required: ['uniqueName', 'displayName', 'description', 'prefix', 'optionValuePrefix'],
-          properties: {
-            uniqueName: { type: 'string', pattern: NAME },
-            displayName: text,
-            description: text,
-            prefix: { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$' },
-            optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
-          },
+          required: ['name', 'displayName'],
+          properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_]*$' }, displayName: text },
         },
       },
     },
@@ -82,11 +129,10 @@ export const SOLUTION_SOURCE_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['schemaName', 'displayName', 'solution', 'flows'],
+        required: ['schemaName', 'displayName', 'flows'],
         properties: {
           schemaName: { type: 'string', pattern: NAME },
           displayName: text,
-          solution: text,
           flows: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['subscription', 'sync', 'csv'] } },
         },
       },
@@ -105,6 +151,7 @@ export const SOLUTION_SOURCE_SCHEMA = {
           default: { type: 'string', maxLength: 2000 },
           summary: text,
           description: text,
+          core: { type: 'boolean' },
         },
       },
     },
@@ -161,6 +208,7 @@ export function loadSolutionSource(file: string = SOLUTION_SOURCE_FILE): Solutio
 /** Applies coe-audit.config.yaml `solution.*` over the source. */
 export function applySolutionConfig(source: SolutionSource, config: CoeAuditConfig): SolutionSource {
   const s = config.solution ?? {};
+  const st = config.standalone ?? {};
   return {
     ...source,
     manifest: {
@@ -177,6 +225,20 @@ export function applySolutionConfig(source: SolutionSource, config: CoeAuditConf
       },
     },
     connectionReference: { ...source.connectionReference, logicalName: s.connectionReferenceLogicalName ?? source.connectionReference.logicalName },
+    standalone: {
+      ...source.standalone,
+      uniqueName: st.uniqueName ?? source.standalone.uniqueName,
+      displayName: st.displayName ?? source.standalone.displayName,
+      ...(st.version ?? source.standalone.version ? { version: st.version ?? source.standalone.version } : {}),
+      publisher: {
+        ...source.standalone.publisher,
+        uniqueName: st.publisher?.uniqueName ?? source.standalone.publisher.uniqueName,
+        displayName: st.publisher?.displayName ?? source.standalone.publisher.displayName,
+        prefix: st.publisher?.prefix ?? source.standalone.publisher.prefix,
+        optionValuePrefix: st.publisher?.optionValuePrefix ?? source.standalone.publisher.optionValuePrefix,
+      },
+      connectionReference: { ...source.standalone.connectionReference, name: st.connectionReferenceName ?? source.standalone.connectionReference.name },
+    },
   };
 }
 

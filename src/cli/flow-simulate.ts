@@ -1,15 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { simulateFlows } from '../flowrun/index.js';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Edition } from '../audit-solution/index.js';
 import { stableJson } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
-import { outputOption, positiveInt } from './options.js';
+import { choice, outputOption, positiveInt } from './options.js';
 
 interface Options {
   events: number;
   hours: number;
   faults?: string;
   seed: number;
+  edition: Edition;
   output: 'json' | 'text';
 }
 
@@ -27,12 +29,14 @@ const command: CommandModule = {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a non-negative integer.');
         return Number(v);
       }, 1)
+      .addOption(new Option('--edition <edition>', 'whose flows and tables: coe (CoE Core tables) or standalone (its own tables)').argParser(choice(['coe', 'standalone'] as const)).default('coe'))
       .addOption(outputOption('text'))
       .action(async (opts: Options) => {
         const s = await simulateFlows({
           events: opts.events,
           hours: opts.hours,
           seed: opts.seed,
+          edition: opts.edition,
           ...(opts.faults ? { faults: opts.faults } : {}),
           progress: (line) => ctx.info(line),
           timer: () => performance.now(),

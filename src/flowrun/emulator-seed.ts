@@ -20,9 +20,10 @@ export function appIdOf(record: Record<string, unknown>): string | undefined {
 /**
  * What the store needs to run the flows against an in-process emulator: the environment variables the flows
  * read (tenant and client of the emulator, the cloud's audience and authority, the client secret as a Key Vault
- * reference), the seeded apps as the inventory, and a last-run row per flow.
+ * reference), the seeded apps as the inventory, and a last-run row per flow. Names take the edition's prefix
+ * (`admin` for coe).
  */
-export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[]): StoreSeed {
+export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[], prefix = 'admin'): StoreSeed {
   const apps = new Map<string, string>();
   for (const e of emulator.seeded.events) {
     const id = appIdOf(e as Record<string, unknown>);
@@ -31,17 +32,17 @@ export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowN
   return {
     apps: [...apps].map(([id, displayName]) => ({ id, displayName, lastLaunchedOn: null })),
     environmentVariables: [
-      { schemaName: 'admin_TenantID', type: 'String', value: emulator.tenantId },
-      { schemaName: 'admin_AuditLogsClientID', type: 'String', value: emulator.clientId },
-      { schemaName: 'admin_AuditLogsAudience', type: 'String', value: cloud.managementAudience },
-      { schemaName: 'admin_AuditLogsAuthority', type: 'String', value: cloud.authorityUrl },
-      { schemaName: 'admin_AuditLogsClientAzureSecret', type: 'Secret', value: EMULATOR_SECRET_REFERENCE },
-      { schemaName: 'admin_PowerAutomateEnvironmentVariable', type: 'String', value: cloud.powerAutomateUrl },
+      { schemaName: `${prefix}_TenantID`, type: 'String', value: emulator.tenantId },
+      { schemaName: `${prefix}_AuditLogsClientID`, type: 'String', value: emulator.clientId },
+      { schemaName: `${prefix}_AuditLogsAudience`, type: 'String', value: cloud.managementAudience },
+      { schemaName: `${prefix}_AuditLogsAuthority`, type: 'String', value: cloud.authorityUrl },
+      { schemaName: `${prefix}_AuditLogsClientAzureSecret`, type: 'Secret', value: EMULATOR_SECRET_REFERENCE },
+      { schemaName: `${prefix}_PowerAutomateEnvironmentVariable`, type: 'String', value: cloud.powerAutomateUrl },
     ],
     tables: {
-      admin_coesolutionmetadatas: flowNames.map((name, i) => ({
-        admin_coesolutionmetadataid: `c0e0a0d1-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
-        admin_objectname: name,
+      [`${prefix}_coesolutionmetadatas`]: flowNames.map((name, i) => ({
+        [`${prefix}_coesolutionmetadataid`]: `c0e0a0d1-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        [`${prefix}_objectname`]: name,
       })),
     },
   };

@@ -1,4 +1,4 @@
-import { loadSolutionSource, placeFlows } from '../audit-solution/index.js';
+import { editionSolution, loadSolutionSource, type Edition } from '../audit-solution/index.js';
 import { findCloud } from '../clouds/index.js';
 import { UsageError } from '../errors.js';
 import { createStore } from '../store/index.js';
@@ -14,7 +14,12 @@ export interface SimulateRequest {
   /** Emulator fault spec (`kind=rate,…`). */
   faults?: string;
   seed: number;
-  /** The flows to run (default: the generated Subscription and Sync flows of solution/solution.yaml). */
+  /**
+   * The edition whose tables the store holds (its table definitions: solution/tables/<edition>.yaml) and whose
+   * flows run by default (default coe). A write to a column the definitions lack fails the run, as in Dataverse.
+   */
+  edition?: Edition;
+  /** The flows to run (default: the generated Subscription and Sync flows of the edition). */
   flows?: { subscription: { flow: unknown; displayName: string }; sync: { flow: unknown; displayName: string } };
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
@@ -70,7 +75,9 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
   let runsMs = 0;
   const endMs = Date.parse(SIMULATION_END);
   const startMs = endMs - req.hours * 3_600_000;
-  const flows = req.flows ?? defaultFlows();
+  const edition = editionSolution(loadSolutionSource(), req.edition ?? 'coe');
+  const p = edition.namePrefix;
+  const flows = req.flows ?? defaultFlows(edition.edition);
   const local = await startLocalEmulator(endMs, {
     seed: req.seed,
     hours: req.hours,
@@ -81,12 +88,13 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
   const setupMs = timer && wallStart !== undefined ? timer() - wallStart : 0;
   try {
     const cloud = findCloud('commercial')!;
-    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName]);
+    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName], p);
     // Apps in the inventory carry an older last launch, as inventoried apps do.
     const before = new Date(startMs - 30 * 86_400_000).toISOString().replace(/\.000Z$/, 'Z');
-    seed.apps = (seed.apps ?? []).map((a) => ({ ...a, lastLaunchedOn: before }));
+    // The standalone edition has no inventory: its flows create the app rows themselves.
+    seed.apps = edition.edition === 'standalone' ? [] : (seed.apps ?? []).map((a) => ({ ...a, lastLaunchedOn: before }));
     const secret = local.emulator.clientSecret;
-    const store = createStore(seed, { keyVault: (ref) => (ref === EMULATOR_SECRET_REFERENCE ? secret : undefined) });
+    const store = createStore(seed, { schema: edition.storeSchema, keyVault: (ref) => (ref === EMULATOR_SECRET_REFERENCE ? secret : undefined) });
     const results: RunResult[] = [];
     const run = async (flow: { flow: unknown; displayName: string }, atMs: number, triggerBody?: { text: string }): Promise<RunResult> => {
       const t0 = timer?.();
@@ -119,9 +127,9 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
     // Compare with what was seeded.
     const seeded = local.emulator.seeded.events as Record<string, unknown>[];
     const launches = seeded.filter((e) => e.Operation === 'LaunchPowerApp');
-    const rows = store.rows('admin_auditlogs');
-    const rowIds = new Set(rows.map((r) => String(r.admin_auditlogid).toLowerCase()));
-    const writes = store.writes.get('admin_auditlogs') ?? { created: 0, updated: 0 };
+    const rows = store.rows(`${p}_auditlogs`);
+    const rowIds = new Set(rows.map((r) => String(r[`${p}_auditlogid`]).toLowerCase()));
+    const writes = store.writes.get(`${p}_auditlogs`) ?? { created: 0, updated: 0 };
     const newest = new Map<string, number>();
     for (const e of launches) {
       const app = appIdOf(e)?.toLowerCase();
@@ -130,13 +138,13 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       if (t > (newest.get(app) ?? -Infinity)) newest.set(app, t);
     }
     const deletedSeeded = new Set(seeded.filter((e) => e.Operation === 'DeletePowerApp').map((e) => appIdOf(e)?.toLowerCase()).filter(Boolean));
-    const apps = store.rows('admin_apps');
+    const apps = store.rows(`${p}_apps`);
     let appsUpdated = 0;
     let wrongLastLaunch = 0;
     for (const a of apps) {
-      const stored = a.admin_applastlaunchedon;
+      const stored = a[`${p}_applastlaunchedon`];
       if (stored !== before) appsUpdated++;
-      const want = newest.get(String(a.admin_appid));
+      const want = newest.get(String(a[`${p}_appid`]));
       const got = typeof stored === 'string' ? Date.parse(stored) : undefined;
       if (want !== undefined && got !== want) wrongLastLaunch++;
     }
@@ -149,7 +157,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       missingLaunches: launches.filter((e) => !rowIds.has(String(e.Id).toLowerCase())).length,
       appsUpdated,
       wrongLastLaunch,
-      appsMarkedDeleted: apps.filter((a) => a.admin_appdeleted === true).length,
+      appsMarkedDeleted: apps.filter((a) => a[`${p}_appdeleted`] === true).length,
       appsDeletedSeeded: deletedSeeded.size,
       httpCalls: local.counters.requests,
       retries: local.counters.retryable,
@@ -166,9 +174,9 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
   }
 }
 
-/** The generated Subscription and Sync flows of the embedded solution source. */
-export function defaultFlows(): NonNullable<SimulateRequest['flows']> {
-  const placed = placeFlows(loadSolutionSource());
+/** The generated Subscription and Sync flows of an edition of the embedded solution source. */
+export function defaultFlows(edition: Edition = 'coe'): NonNullable<SimulateRequest['flows']> {
+  const placed = editionSolution(loadSolutionSource(), edition).flows;
   const pick = (key: string) => {
     const p = placed.find((f) => f.flow.key === key);
     if (!p) throw new UsageError(`the solution source has no '${key}' flow`);

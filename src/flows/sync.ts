@@ -33,7 +33,7 @@ import {
   type Actions,
 } from './wdl.js';
 
-export const SYNC_DISPLAY_NAME = 'Admin | Audit Logs | Sync Audit Logs (V2)';
+export const SYNC_DISPLAY_NAME = 'coe-audit | Sync Audit Logs';
 
 const BOUND = [EV.tenantId, EV.audience, EV.authority, EV.clientId, EV.minutesToLookBack, EV.endTimeMinutesAgo, EV.powerAutomate];
 
@@ -125,7 +125,7 @@ export function syncFlow(ctx: FlowContext): FlowSource {
         expr(`equals(${status('Get_content_blob')}, 200)`),
         sequence([
           ['App_events', query("@body('Get_content_blob')", expr(isAppEvent('item()')))],
-          ['For_each_app_event', foreach("@body('App_events')", sequence(collectEventSteps("items('For_each_app_event')", 'blob_event')), LIMITS.eventConcurrency)],
+          ['For_each_app_event', foreach("@body('App_events')", sequence(collectEventSteps(ctx, "items('For_each_app_event')", 'blob_event')), LIMITS.eventConcurrency)],
         ]),
         sequence([
           ['Blob_failed', appendToArray('failures', expr(`concat('content blob ', ${blob}, ' failed: ', ${explainFailure('Get_content_blob')})`))],
@@ -159,7 +159,7 @@ export function syncFlow(ctx: FlowContext): FlowSource {
       ),
     ],
     ['Fetch_blobs', foreach("@variables('contentIds')", fetchBlob, LIMITS.blobConcurrency)],
-    ...applyEventsSteps(),
+    ...applyEventsSteps(ctx),
   ]);
 
   const actions = sequence([

@@ -39,3 +39,30 @@ export function formatProblem(p: Problem): string {
   if (p.path) where += where ? ` ${p.path}` : p.path;
   return where ? `${where}: ${p.message}` : p.message;
 }
+
+const ERRNO_HINTS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+/** Whether a value is a Node file-system error (it has an errno code and a syscall). */
+export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/**
+ * The one message for a file-system failure on a file the user named: `<file>: cannot read: EACCES (permission
+ * denied)`. Every reader of user files maps its errors through here.
+ */
+export function fileSystemError(file: string, e: unknown, verb: 'read' | 'write' = 'read'): UsageError {
+  if (e instanceof UsageError) return e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? String(e);
+  const hint = ERRNO_HINTS[code];
+  return new UsageError([{ file, message: `cannot ${verb}: ${code}${hint ? ` (${hint})` : ''}` }], { cause: e });
+}

@@ -1,29 +1,31 @@
 #!/usr/bin/env node
-// Wall time of `coe-audit connector build --cloud all` followed by `coe-audit connector validate` on the four
-// folders, as a ratio to `node -e 0`, measured side by side in one run (target: at most 10x).
-// Needs the built CLI (`npm run bench` builds first).
+// Whole processes of `coe-audit connector build --cloud all` then `coe-audit connector validate` of the four
+// folders, against `node -e 0`, paired in the same run, best and median of RUNS (>= 5) rounds (target: median of
+// build + validate <= 8x). Needs the built CLI (`npm run bench` builds first).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ratioLine, timeCommand } from './_measure.mjs';
+import { paired, pairedLine, RUNS, timeCommand } from './_measure.mjs';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'cli', 'main.js');
-const out = mkdtempSync(join(tmpdir(), 'coe-bench-connector-'));
+const out = mkdtempSync(join(tmpdir(), 'coe-audit-bench-connector-'));
 const node = process.execPath;
 try {
-  // One untimed warm-up of each, so both sides start from a warm file-system cache.
-  timeCommand([node, '-e', '0']);
-  timeCommand([node, cli, 'connector', 'build', '--cloud', 'all', '--output-directory', out, '--quiet']);
-
-  const baseline = timeCommand([node, '-e', '0']).ms;
-  const build = timeCommand([node, cli, 'connector', 'build', '--cloud', 'all', '--output-directory', out, '--quiet']).ms;
   const folders = ['commercial', 'gcc', 'gcchigh', 'dod'].map((c) => join(out, c));
-  const validate = timeCommand([node, cli, 'connector', 'validate', ...folders, '--format', 'json']).ms;
-
-  console.log(ratioLine('connector build --cloud all', build, baseline));
-  console.log(ratioLine('connector validate (4 folders)', validate, baseline));
-  console.log(ratioLine('build + validate', build + validate, baseline, 10));
+  let build = 0;
+  let validate = 0;
+  const p = paired(
+    RUNS,
+    () => {
+      build = timeCommand([node, cli, 'connector', 'build', '--cloud', 'all', '--output-directory', out, '--quiet']).ms;
+      validate = timeCommand([node, cli, 'connector', 'validate', ...folders, '--output', 'json']).ms;
+      return build + validate;
+    },
+    () => timeCommand([node, '-e', '0']).ms,
+  );
+  console.log(`last round: build ${build.toFixed(1)} ms, validate ${validate.toFixed(1)} ms`);
+  console.log(pairedLine('connector build + validate (4 clouds) vs node -e 0', p, 8));
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

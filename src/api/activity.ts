@@ -131,6 +131,31 @@ export interface ContentItem {
   contentExpiration: string;
 }
 
+/** The longest window `content pull` accepts: the API keeps 7 days of content. */
+export const MAX_WINDOW_MS = 7 * DAY;
+
+/**
+ * The window of `content pull` from the user's times: [end - 24 h, now) by default, as m365's auditlog list does.
+ * A window longer than 7 days is refused; an end after `now` is capped to `now`, with a warning saying so.
+ */
+export function resolveWindow(o: { start?: number; end?: number; now: number }): { start: number; end: number; warnings: string[] } {
+  const warnings: string[] = [];
+  let end = o.end ?? o.now;
+  const start = o.start ?? Math.min(end, o.now) - DAY;
+  if (!(start < end)) throw new UsageError(`--start must be before --end (${afMessage('AF20055')})`);
+  if (end - start > MAX_WINDOW_MS) {
+    throw new UsageError(
+      `the window ${new Date(start).toISOString()} .. ${new Date(end).toISOString()} is ${((end - start) / DAY).toFixed(1)} days; the Activity API keeps 7 days of content, so a window may be at most 7 days: give an --end within 7 days of --start`,
+    );
+  }
+  if (end > o.now) {
+    warnings.push(`--end ${new Date(end).toISOString()} is after now: the window ends at ${new Date(o.now).toISOString()} instead (content of the future does not exist yet)`);
+    end = o.now;
+    if (!(start < end)) throw new UsageError(`--start ${new Date(start).toISOString()} is in the future: nothing to pull yet`);
+  }
+  return { start, end, warnings };
+}
+
 /** Splits [start, end) into slices of at most 24 h, refusing what the API refuses (AF20030/AF20055). */
 export function planSlices(start: number, end: number, now: number): { start: number; end: number }[] {
   if (!(start < end)) throw new UsageError(`--start must be before --end (${afMessage('AF20055')})`);

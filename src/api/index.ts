@@ -7,6 +7,8 @@ export {
   listSubscriptions,
   planSlices,
   pullContent,
+  resolveWindow,
+  MAX_WINDOW_MS,
   startSubscription,
   stopSubscription,
   type ApiSession,

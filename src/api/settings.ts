@@ -78,7 +78,7 @@ export function resolveApiSettings(flags: ApiFlags, env: Record<string, string |
     }
   } else if (flags.clientSecretFile) {
     const file = abs(cwd, flags.clientSecretFile);
-    if (!existsSync(file)) problems.push(`${flags.clientSecretFile}: secret file not found (given by --client-secret-file)`);
+    if (!existsSync(file)) problems.push('--client-secret-file: no file at the path given (the value is not shown, in case it is the secret itself); give the path of a file that holds the secret');
     else {
       const secret = readUserFile(file, 64 * 1024).toString('utf8').trim();
       if (!secret) problems.push(`${flags.clientSecretFile}: the secret file is empty`);

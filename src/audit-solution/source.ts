@@ -4,7 +4,8 @@ import type { CoeAuditConfig } from '../config/index.js';
 import type { Cloud } from '../clouds/index.js';
 import { UsageError, type Problem } from '../errors.js';
 import type { FlowEnvVar } from '../flows/index.js';
-import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
+import { parseYaml, readUtf8File, yamlLocator, type YamlLocator } from '../io/index.js';
+import { isSecretLikeName } from '../redact.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 /** Where the solution source lives in the package. */
@@ -164,10 +165,12 @@ const validate = ajv.compile<SolutionSource>(SOLUTION_SOURCE_SCHEMA);
 /** Parses and validates the solution source; problems carry file, line and column. */
 export function parseSolutionSource(textValue: string, file: string): SolutionSource {
   const value = parseYaml(textValue, file);
+  let locator: YamlLocator | undefined;
+  const locate = (path: (string | number)[]) => (locator ??= yamlLocator(textValue))(path);
   if (!validate(value)) {
     const problems: Problem[] = (validate.errors ?? []).map((e) => {
       const path = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      const where = locateYamlPath(textValue, path) ?? {};
+      const where = locate(path) ?? {};
       const p = e.params as Record<string, unknown>;
       const detail = e.keyword === 'additionalProperties' ? `unknown key '${String(p.additionalProperty)}'` : (e.message ?? 'is invalid');
       return { file, ...where, message: `${path.join('.') || '(top level)'}: ${detail}` };
@@ -178,11 +181,21 @@ export function parseSolutionSource(textValue: string, file: string): SolutionSo
   const seen = new Set<string>();
   for (const [i, v] of src.environmentVariables.entries()) {
     if (seen.has(v.schemaName)) {
-      throw new UsageError([{ file, ...(locateYamlPath(textValue, ['environmentVariables', i, 'schemaName']) ?? {}), message: `duplicate environment variable ${v.schemaName}` }]);
+      throw new UsageError([{ file, ...(locate(['environmentVariables', i, 'schemaName']) ?? {}), message: `duplicate environment variable ${v.schemaName}` }]);
     }
     seen.add(v.schemaName);
+    if (v.default !== undefined && (v.type === 'Secret' || isSecretLikeName(v.schemaName))) {
+      // The default would be written into every zip and deployment settings file.
+      throw new UsageError([
+        {
+          file,
+          ...(locate(['environmentVariables', i, 'default']) ?? {}),
+          message: `${v.schemaName} holds a secret, so it takes no default (it would be written into every solution zip); remove 'default:' and set the value in the environment after import`,
+        },
+      ]);
+    }
     if (v.type === 'Number' && v.default !== undefined && !/^-?\d+$/.test(v.default)) {
-      throw new UsageError([{ file, ...(locateYamlPath(textValue, ['environmentVariables', i, 'default']) ?? {}), message: `default of Number variable ${v.schemaName} must be an integer` }]);
+      throw new UsageError([{ file, ...(locate(['environmentVariables', i, 'default']) ?? {}), message: `default of Number variable ${v.schemaName} must be an integer` }]);
     }
   }
   for (const [i, v] of src.environmentVariables.entries()) {
@@ -190,7 +203,7 @@ export function parseSolutionSource(textValue: string, file: string): SolutionSo
       const unknown = [...(v[key] ?? '').matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).filter((k) => !PLACEHOLDERS.includes(k));
       if (unknown.length > 0) {
         throw new UsageError([
-          { file, ...(locateYamlPath(textValue, ['environmentVariables', i, key]) ?? {}), message: `unknown placeholder {{${unknown[0]}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
+          { file, ...(locate(['environmentVariables', i, key]) ?? {}), message: `unknown placeholder {{${unknown[0]}}}; use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
         ]);
       }
     }

@@ -1,12 +1,14 @@
-import { Option, type Command } from 'commander';
-import { CONTENT_TYPES, openSession, requireApiSettings, systemClock, type ApiFlags, type ApiSession, type ContentType } from '../api/index.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { CONTENT_TYPES, type ContentType } from '../api/content-types.js';
+import type { ApiFlags, ApiSession } from '../api/index.js';
 import type { CliContext } from './context.js';
-import { choice, cloudOption, outputOption } from './options.js';
+import type { CoeOption} from './options.js';
+import { cloudOption, listOption, outputOption, type OutputMode } from './options.js';
 
 /** Options every Activity API client command takes (docs: docs/commands/subscription-start.md and siblings). */
-export function addApiOptions(cmd: Command): Command {
+export function addApiOptions(cmd: Command, modes: readonly OutputMode[] = ['json', 'text']): Command {
   return cmd
-    .addOption(cloudOption({ allowAll: false }))
+    .addOption(cloudOption())
     .option('--tenant-id <guid>', 'Entra tenant (directory) id; default COE_AUDIT_TENANT_ID or the config file')
     .option('--client-id <guid>', 'application (client) id; default COE_AUDIT_CLIENT_ID or the config file')
     .option('--client-secret-file <file>', 'file holding the client secret (default: environment variable COE_AUDIT_CLIENT_SECRET)')
@@ -14,14 +16,23 @@ export function addApiOptions(cmd: Command): Command {
     .option('--authority-url <url>', "Entra authority host (https), overriding the cloud's")
     .option('--management-url <url>', "Management API root, overriding the cloud's (private endpoint, emulator)")
     .option('--config <file>', 'coe-audit.config.yaml to read (default: found in the working directory)')
-    .addOption(outputOption('text'));
+    .addOption(outputOption(modes, 'text'));
 }
 
-export function contentTypeOption(): Option {
-  return new Option('--content-type <type>', `content type: ${CONTENT_TYPES.join(', ')}`).argParser(choice(CONTENT_TYPES)).default('Audit.General');
+/** A content type as m365 spells it (`General`) or as the API does (`Audit.General`), any case; `DLP` is `DLP.All`. */
+export function parseContentType(value: string): ContentType {
+  const v = value.trim().toLowerCase();
+  const hit = CONTENT_TYPES.find((c) => c.toLowerCase() === v || c.toLowerCase() === `audit.${v}` || (v === 'dlp' && c === 'DLP.All'));
+  if (!hit) throw new InvalidArgumentError(`unknown content type '${value}'. Allowed values: ${CONTENT_TYPES.join(', ')} (or without 'Audit.', e.g. General).`);
+  return hit;
 }
 
-export type ApiCommandOptions = ApiFlags & { output: 'json' | 'text'; contentType?: ContentType };
+/** `--content-type <types>`: a list, default Audit.General. */
+export function contentTypeOption(): CoeOption {
+  return listOption('--content-type <types>', `content types: ${CONTENT_TYPES.join(', ')}; 'General' = 'Audit.General'`, parseContentType).default(['Audit.General']);
+}
+
+export type ApiCommandOptions = ApiFlags & { output: OutputMode; contentType?: ContentType[] };
 
 export function apiFlags(o: ApiCommandOptions): ApiFlags {
   const { cloud, tenantId, clientId, clientSecretFile, certificateFile, authorityUrl, managementUrl, config } = o;
@@ -29,7 +40,8 @@ export function apiFlags(o: ApiCommandOptions): ApiFlags {
 }
 
 /** Resolves settings (UsageError on problems) and opens a session whose traces go to --debug. */
-export function sessionFor(ctx: CliContext, o: ApiCommandOptions, budgetPerMinute?: number): ApiSession {
+export async function sessionFor(ctx: CliContext, o: ApiCommandOptions, budgetPerMinute?: number): Promise<ApiSession> {
+  const { openSession, requireApiSettings, systemClock } = await import('../api/index.js');
   const settings = requireApiSettings(apiFlags(o), ctx.env, ctx.cwd);
   return openSession(settings, { clock: systemClock(), log: ctx.debugEnabled ? (l) => ctx.debug(l) : undefined, budgetPerMinute });
 }

@@ -6,16 +6,17 @@ import { loadConfig } from '../config/index.js';
 import { formatStylish } from '../diagnostics/index.js';
 import { UsageError } from '../errors.js';
 import type { CommandModule } from './command-module.js';
-import { choice, cloudOption, outputOption } from './options.js';
+import { choice, cloudsOption, outputOption } from './options.js';
 
 const command: CommandModule = {
   noun: '',
   verb: 'build',
+  example: 'coe-audit build --cloud gcc,dod --packagetype Managed --output-directory dist',
   register(parent, ctx) {
     parent
       .command('build')
       .description('build every cloud: connector, unpacked solution, solution zips, deployment settings and a validation report, under dist/')
-      .addOption(cloudOption({ allowAll: true }))
+      .addOption(cloudsOption())
       .addOption(new Option('--edition <edition>', 'coe (beside CoE Core), standalone (no CoE) or all').argParser(choice(['coe', 'standalone', 'all'] as const)).default('all'))
       .addOption(new Option('--tenant-id <guid>', 'Entra tenant id written into the deployment settings (default COE_AUDIT_TENANT_ID, then the config file)').argParser(guid('--tenant-id')))
       .addOption(new Option('--client-id <guid>', 'app registration (client) id written into the deployment settings (default COE_AUDIT_CLIENT_ID, then the config file)').argParser(guid('--client-id')))
@@ -24,7 +25,7 @@ const command: CommandModule = {
       .addOption(new Option('--output-directory <dir>', 'where each cloud folder is written (default: outputDirectory of the config, else dist)'))
       .addOption(new Option('--config <file>', 'coe-audit.config.yaml to read (default: the one in the working directory, if any)'))
       .addOption(new Option('--check', 'write nothing; exit 1 when the output directory differs from a fresh build'))
-      .addOption(outputOption('text'))
+      .addOption(outputOption())
       .action(async (opts: Options) => {
         const { config } = loadConfig({ cwd: ctx.cwd, ...(opts.config !== undefined ? { explicitPath: opts.config } : {}) });
         const dir = opts.outputDirectory ?? config.outputDirectory ?? 'dist';
@@ -56,7 +57,7 @@ const command: CommandModule = {
 };
 
 interface Options {
-  cloud?: string;
+  cloud?: string[];
   edition: Edition | 'all';
   tenantId?: string;
   clientId?: string;

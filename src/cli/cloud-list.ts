@@ -1,25 +1,25 @@
-import { CLOUDS } from '../clouds/index.js';
+import { CLOUDS } from '../clouds/cloud-table.js';
 import type { CommandModule } from './command-module.js';
-import { outputOption } from './options.js';
+import { outputOption, type OutputMode } from './options.js';
+import { csvTable, textTable } from './table.js';
 
 const command: CommandModule = {
   noun: 'cloud',
-  nounDescription: 'the Microsoft clouds coe-audit builds for',
   verb: 'list',
+  example: 'coe-audit cloud list --output csv',
   register(parent, ctx) {
     parent
       .command('list')
       .description('print the cloud table: names, Management API hosts, audiences, authorities, Graph hosts')
-      .addOption(outputOption('text'))
-      .action((opts: { output: 'json' | 'text' }) => {
+      .addOption(outputOption(['json', 'text', 'csv'], 'text'))
+      .action((opts: { output: OutputMode }) => {
         if (opts.output === 'json') {
           ctx.stdout(JSON.stringify(CLOUDS, null, 2) + '\n');
           return;
         }
         const rows = [['cloud', 'pac name', 'management API', 'authority', 'graph']];
         for (const c of CLOUDS) rows.push([c.id, c.pacName, c.managementAudience, c.authorityUrl, c.graphUrl]);
-        const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-        for (const r of rows) ctx.stdout(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+        ctx.stdout(opts.output === 'csv' ? csvTable(rows) : textTable(rows));
       });
   },
 };

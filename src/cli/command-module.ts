@@ -7,8 +7,9 @@ import type { CliContext } from './context.js';
  */
 export interface CommandModule {
   noun: string;
-  nounDescription?: string;
   verb: string;
+  /** One command line that runs as written from the repository root; `--help` prints it, docs list it (a test runs it). */
+  example: string;
   register: (parent: Command, ctx: CliContext) => void;
 }
 
@@ -16,5 +17,7 @@ export interface CommandModule {
 export interface CommandEntry {
   noun: string;
   verb: string;
+  /** The line help lists the command under, without importing it. */
+  summary: string;
   load: () => Promise<{ default: CommandModule }>;
 }

@@ -1,21 +1,21 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { CommandModule } from './command-module.js';
-import { cloudOption } from './options.js';
+import { cloudsOption } from './options.js';
 
 const command: CommandModule = {
   noun: 'connector',
-  nounDescription: 'the Office 365 Management Activity API custom connector',
   verb: 'build',
+  example: 'coe-audit connector build --cloud gcc --output-directory dist/connector',
   register(parent, ctx) {
     parent
       .command('build')
       .description('build the connector for one cloud or all, as paconn / pac connector create folders')
-      .addOption(cloudOption({ allowAll: true }))
+      .addOption(cloudsOption())
       .addOption(new Option('--output-directory <dir>', 'folder that receives one sub-folder per cloud').default('dist/connector'))
       .addOption(new Option('--config <file>', 'coe-audit.config.yaml to read (default: the one in the working directory, if any)'))
       .addOption(new Option('--source-directory <dir>', "connector source to build (default: the package's connector/ folder)"))
-      .action(async (opts: { cloud?: string; outputDirectory: string; config?: string; sourceDirectory?: string }) => {
+      .action(async (opts: { cloud?: string[]; outputDirectory: string; config?: string; sourceDirectory?: string }) => {
         // Imported on use: other commands do not pay for the connector core.
         const { buildConnectors } = await import('../connector/build-all.js');
         const { writeTreeAtomic } = await import('../io/index.js');

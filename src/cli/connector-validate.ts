@@ -1,22 +1,22 @@
 import type { CommandModule } from './command-module.js';
-import { failSeverityOption, formatOption } from './options.js';
+import { failSeverityOption, findingsOutputOption } from './options.js';
 import { reportFindings } from './report-findings.js';
 import type { Format, Severity } from '../diagnostics/index.js';
 
 const command: CommandModule = {
   noun: 'connector',
-  nounDescription: 'the Office 365 Management Activity API custom connector',
   verb: 'validate',
+  example: 'coe-audit connector validate dist/commercial/coe/connector --output json',
   register(parent, ctx) {
     parent
       .command('validate')
       .description('check connector folders: swagger-parser, JSON Schemas, certification, Activity API and cloud rules')
       .argument('<folder...>', 'connector folders (apiDefinition.swagger.json, apiProperties.json, README.md, ...)')
-      .addOption(formatOption())
+      .addOption(findingsOutputOption())
       .addOption(failSeverityOption())
-      .action(async (folders: string[], opts: { format: Format; failSeverity: Severity }) => {
+      .action(async (folders: string[], opts: { output: Format; failSeverity: Severity }) => {
         const { validateConnectorFolders } = await import('../connector/validate-folders.js');
-        await reportFindings(ctx, await validateConnectorFolders(folders, ctx.cwd), opts);
+        await reportFindings(ctx, await validateConnectorFolders(folders, ctx.cwd), { format: opts.output, failSeverity: opts.failSeverity });
       });
   },
 };

@@ -1,29 +1,27 @@
 import { Option } from 'commander';
 import { convertCsv, DEFAULT_MAX_RECORD_BYTES, type ConvertTarget } from '../csv/index.js';
 import type { CommandModule } from './command-module.js';
-import { choice, positiveInt } from './options.js';
+import { choice, operationOption, outputFileOption, positiveInt } from './options.js';
+import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
-  nounDescription: 'streaming tools for Microsoft Purview audit-log CSV exports',
   verb: 'convert',
+  example: 'coe-audit csv convert examples/purview-export.csv --to ndjson --operation LaunchPowerApp',
   register(parent, ctx) {
     parent
       .command('convert')
       .description('convert a Purview export (either layout) to NDJSON of AuditData records or to the current CSV layout')
       .argument('<file>', 'the Purview audit-log export (.csv)')
       .addOption(new Option('--to <format>', 'output format: ndjson or csv').argParser(choice(['ndjson', 'csv'] as const)).makeOptionMandatory())
-      .addOption(
-        new Option('--operation <name>', 'keep only this operation (case-insensitive; repeat for several)')
-          .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
-      )
+      .addOption(operationOption())
       .addOption(new Option('--dedupe', 'drop records whose Id was already written (keeps every Id in memory)'))
-      .addOption(new Option('--out <file>', 'write to this file (atomically) instead of stdout'))
+      .addOption(outputFileOption('write to this file (atomically) instead of stdout'))
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
       .action(
         async (
           file: string,
-          opts: { to: ConvertTarget; operation?: string[]; dedupe?: boolean; out?: string; maxRecordBytes: number },
+          opts: { to: ConvertTarget; operation?: string[]; dedupe?: boolean; outputFile?: string; maxRecordBytes: number },
         ) => {
           const result = await convertCsv(
             {
@@ -32,7 +30,8 @@ const command: CommandModule = {
               operations: opts.operation ?? [],
               dedupe: opts.dedupe === true,
               maxRecordBytes: opts.maxRecordBytes,
-              ...(opts.out !== undefined ? { out: opts.out } : {}),
+              onProgress: byteProgress(ctx, file),
+              ...(opts.outputFile !== undefined ? { out: opts.outputFile } : {}),
             },
             (t) => ctx.stdout(t),
           );

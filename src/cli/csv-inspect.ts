@@ -2,20 +2,21 @@ import { Option } from 'commander';
 import { DEFAULT_MAX_RECORD_BYTES, inspectCsv, type InspectResult } from '../csv/index.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
+import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
-  nounDescription: 'streaming tools for Microsoft Purview audit-log CSV exports',
   verb: 'inspect',
+  example: 'coe-audit csv inspect examples/purview-export.csv --output json',
   register(parent, ctx) {
     parent
       .command('inspect')
       .description('report the layout, record counts, malformed records, date range, operations, users and apps of a Purview export')
       .argument('<file>', 'the Purview audit-log export (.csv)')
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
-      .addOption(outputOption('text'))
+      .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (file: string, opts: { maxRecordBytes: number; output: 'json' | 'text' }) => {
-        const result = await inspectCsv({ file, maxRecordBytes: opts.maxRecordBytes });
+        const result = await inspectCsv({ file, maxRecordBytes: opts.maxRecordBytes, onProgress: byteProgress(ctx, file) });
         ctx.stdout(opts.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : text(result));
         if (result.malformedRecords > 0) ctx.exitCode = 1;
       });

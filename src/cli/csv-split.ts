@@ -2,11 +2,12 @@ import { Option } from 'commander';
 import { DEFAULT_MAX_RECORD_BYTES, splitCsv, type SplitResult } from '../csv/index.js';
 import type { CommandModule } from './command-module.js';
 import { outputOption, positiveInt } from './options.js';
+import { byteProgress } from './progress.js';
 
 const command: CommandModule = {
   noun: 'csv',
-  nounDescription: 'streaming tools for Microsoft Purview audit-log CSV exports',
   verb: 'split',
+  example: 'coe-audit csv split examples/purview-export.csv --rows 2 --output-directory parts',
   register(parent, ctx) {
     parent
       .command('split')
@@ -16,12 +17,13 @@ const command: CommandModule = {
       .addOption(new Option('--max-bytes <n>', 'bytes per part, header included').argParser(positiveInt('--max-bytes')))
       .addOption(new Option('--output-directory <dir>', "folder for the parts (default: the file's folder)"))
       .addOption(new Option('--max-record-bytes <n>', 'refuse a record longer than this').argParser(positiveInt('--max-record-bytes')).default(DEFAULT_MAX_RECORD_BYTES))
-      .addOption(outputOption('text'))
+      .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (file: string, opts: { rows: number; maxBytes?: number; outputDirectory?: string; maxRecordBytes: number; output: 'json' | 'text' }) => {
         const result = await splitCsv({
           file,
           rows: opts.rows,
           maxRecordBytes: opts.maxRecordBytes,
+          onProgress: byteProgress(ctx, file),
           ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
           ...(opts.outputDirectory !== undefined ? { outputDirectory: opts.outputDirectory } : {}),
         });

@@ -1,4 +1,3 @@
-import { openSession, runDoctor, systemClock } from '../api/index.js';
 import { addApiOptions, apiFlags, type ApiCommandOptions } from './api-options.js';
 import type { CommandModule } from './command-module.js';
 
@@ -7,10 +6,12 @@ const MARK = { pass: 'ok  ', fail: 'FAIL', skipped: 'skip' } as const;
 const command: CommandModule = {
   noun: '',
   verb: 'doctor',
+  example: 'coe-audit doctor --cloud gcc --output json',
   register(parent, ctx) {
     addApiOptions(
       parent.command('doctor').description('check, in order, configuration, token, permission, subscription and content; stop at the first failure with what to fix'),
     ).action(async (opts: ApiCommandOptions) => {
+      const { openSession, runDoctor, systemClock } = await import('../api/index.js');
       const clock = systemClock();
       const r = await runDoctor({
         flags: apiFlags(opts),

@@ -1,7 +1,6 @@
 import { Option } from 'commander';
-import { startEmulator } from '../api/index.js';
 import type { CommandModule } from './command-module.js';
-import { cloudOption, positiveInt } from './options.js';
+import { cloudOption, nonNegativeInt, positiveInt } from './options.js';
 
 interface EmulatorStartOptions {
   port: number;
@@ -15,12 +14,10 @@ interface EmulatorStartOptions {
   pageSize: number;
 }
 
-const nonNegativeInt = (name: string) => (v: string) => (v === '0' ? 0 : positiveInt(name)(v));
-
 const command: CommandModule = {
   noun: 'emulator',
-  nounDescription: 'the local Office 365 Management Activity API emulator',
   verb: 'start',
+  example: 'coe-audit emulator start --port 0 --events-per-hour 20 --days 1',
   register(parent, ctx) {
     parent
       .command('start')
@@ -32,9 +29,10 @@ const command: CommandModule = {
       .addOption(new Option('--events-per-hour <n>', 'synthetic audit records per hour').argParser(positiveInt('--events-per-hour')).default(20))
       .addOption(new Option('--days <n>', 'days of history before now').argParser(positiveInt('--days')).default(7))
       .option('--faults <spec>', 'faults per request: kind=rate,… with kinds throttle, server-error, af50005, af50006, drop, slow, duplicate-blob, expired, unauthorized, unavailable, timeout, repeat-page')
-      .addOption(cloudOption({ allowAll: false, defaultValue: 'commercial' }))
+      .addOption(cloudOption({ defaultValue: 'commercial' }))
       .addOption(new Option('--page-size <n>', 'content items per listing page').argParser(positiveInt('--page-size')).default(3))
       .action(async (opts: EmulatorStartOptions) => {
+        const { startEmulator } = await import('../api/index.js');
         const emu = await startEmulator({
           port: opts.port,
           https: opts.https === true,

@@ -7,6 +7,8 @@ interface Options {
   solution?: string;
   store?: string;
   input?: string;
+  inputFile?: string;
+  csv?: string;
   now?: string;
   emulator?: string;
   startEmulator?: boolean;
@@ -15,28 +17,32 @@ interface Options {
 
 const command: CommandModule = {
   noun: 'flow',
-  nounDescription: 'run the cloud flows locally: the Workflow Definition Language against the emulator and a local Dataverse store',
   verb: 'run',
+  example: `coe-audit flow run 'Subscription' --solution dist/commercial/coe/solution --start-emulator --input '{"text":"start"}'`,
   register(parent, ctx) {
     parent
       .command('run')
       .description('run one flow (a flow JSON file, or a display name in --solution) and print its run history')
-      .argument('<flow>', 'flow JSON file, or the display name of a flow in --solution')
+      .argument('[flow]', 'flow JSON file, or the display name (or a unique part of it) of a flow in --solution; default with --csv: the CSV flow')
       .option('--solution <folder|zip>', 'solution holding the flow: an unpacked folder or a solution zip')
       .option('--store <file>', 'seed of the local Dataverse store (YAML or JSON: apps, environmentVariables, tables)')
-      .option('--input <json>', 'trigger body for Request triggers (PowerAppV2, Button), as JSON text')
+      .option('--input <json>', 'trigger body for Request triggers (PowerAppV2, Button), as JSON text, or @<file> to read it from a file')
+      .option('--input-file <file>', 'file holding the trigger body as JSON')
+      .option('--csv <file>', 'a Purview CSV export, given to the CSV flow as its trigger file (the flow defaults to the CSV flow)')
       .option('--emulator <managementUrl>', 'send the flow\'s HTTP calls to a running emulator (coe-audit emulator start)')
       .option('--start-emulator', 'start the emulator in-process on the run\'s virtual clock, with its tenant, client and apps in the store')
       .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')
-      .addOption(outputOption('text'))
-      .action(async (flow: string, opts: Options) => {
+      .addOption(outputOption())
+      .action(async (flow: string | undefined, opts: Options) => {
         const report = await runFlowRequest({
-          flow,
+          ...(flow !== undefined ? { flow } : {}),
           cwd: ctx.cwd,
           now: opts.now ?? new Date().toISOString(),
           ...(opts.solution ? { solution: opts.solution } : {}),
           ...(opts.store ? { store: opts.store } : {}),
           ...(opts.input !== undefined ? { input: opts.input } : {}),
+          ...(opts.inputFile !== undefined ? { inputFile: opts.inputFile } : {}),
+          ...(opts.csv !== undefined ? { csvFile: opts.csv } : {}),
           ...(opts.emulator ? { emulatorUrl: opts.emulator } : {}),
           ...(opts.startEmulator ? { startEmulator: true } : {}),
           keyVault: () => ctx.env.COE_AUDIT_CLIENT_SECRET,

@@ -18,6 +18,7 @@ interface Options {
 const command: CommandModule = {
   noun: 'flow',
   verb: 'simulate',
+  example: 'coe-audit flow simulate --events 200 --hours 6 --faults throttle=0.05',
   register(parent, ctx) {
     parent
       .command('simulate')
@@ -30,7 +31,7 @@ const command: CommandModule = {
         return Number(v);
       }, 1)
       .addOption(new Option('--edition <edition>', 'whose flows and tables: coe (CoE Core tables) or standalone (its own tables)').argParser(choice(['coe', 'standalone'] as const)).default('coe'))
-      .addOption(outputOption('text'))
+      .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (opts: Options) => {
         const s = await simulateFlows({
           events: opts.events,
@@ -43,9 +44,18 @@ const command: CommandModule = {
         });
         const { timing, ...summary } = s;
         if (timing) ctx.info(`wall ${timing.wallMs} ms: emulator start ${timing.setupMs} ms, runs ${timing.runsMs} ms (HTTP wait ${timing.httpWaitMs} ms, interpreter ${timing.interpreterMs} ms)`);
+        const failed = summary.failedRuns > 0 || summary.missingLaunches > 0 || summary.wrongLastLaunch > 0;
         if (opts.output === 'json') ctx.stdout(stableJson(summary));
-        else for (const [k, v] of Object.entries(summary)) ctx.stdout(`${k.padEnd(18)} ${String(v)}\n`);
-        if (summary.failedRuns > 0 || summary.missingLaunches > 0 || summary.wrongLastLaunch > 0) ctx.exitCode = 1;
+        else {
+          for (const [k, v] of Object.entries(summary)) ctx.stdout(`${k.padEnd(18)} ${String(v)}\n`);
+          // The verdict last, so a reader (or `tail -1`) sees it without reading the table.
+          ctx.stdout(
+            failed
+              ? `FAIL: ${summary.failedRuns} failed run(s), ${summary.missingLaunches} missing launch(es), ${summary.wrongLastLaunch} wrong last launch(es)\n`
+              : 'PASS: every run succeeded and every launch was written once\n',
+          );
+        }
+        if (failed) ctx.exitCode = 1;
       });
   },
 };

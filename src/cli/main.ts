@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { processIO } from './context.js';
+import { installCrashInjection } from './crash-injection.js';
 import { runCli } from './program.js';
 
 // A reader that stops early (`coe-audit csv convert big.csv --to ndjson | head`) closes the pipe: that is not an
@@ -10,6 +11,8 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
+
+installCrashInjection(process.env);
 
 runCli(process.argv.slice(2), processIO()).then(
   (code) => {

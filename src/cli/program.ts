@@ -1,27 +1,42 @@
-import { Command, CommanderError } from 'commander';
-import { RuntimeError, UsageError } from '../errors.js';
+import { CommanderError, type Command } from 'commander';
+import { fileSystemError, isFileSystemError, RuntimeError, UsageError } from '../errors.js';
 import type { CliContext, CliIO } from './context.js';
+import { refuseSecretOptions } from './secret-options.js';
 import type { CommandEntry, CommandModule } from './command-module.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS, NOUNS } from './commands.js';
+import { commandDocsPath, DOCS_BASE_URL } from './docs-url.js';
+import { CoeCommand } from './options.js';
 import { VERSION } from './version.js';
 
 /**
- * The command modules a run needs: the one argv names (`<noun> <verb>`, or a top-level verb), else the verbs of
- * the noun it names, else every command (for help, suggestions on a typo, and an empty command line). A bare
- * `--version` needs none. Program-level options take no value, so the first two words are the command.
+ * The command modules a run needs: the one argv names (`<noun> <verb>`, or a top-level verb) is imported; any
+ * other command is a stand-in made from the table (name and summary), which is all help, suggestions on a typo
+ * and an empty command line need. So `coe-audit --help` imports no command module. Program-level options take no
+ * value, so the first two words are the command.
  */
 export async function loadCommands(argv: readonly string[], entries: readonly CommandEntry[] = COMMANDS): Promise<CommandModule[]> {
   const [first, second] = argv.filter((a) => !a.startsWith('-'));
-  let picked = entries.filter((e) => e.noun === '' && e.verb === first);
-  if (picked.length === 0) picked = entries.filter((e) => e.noun === first && e.verb === second);
-  if (picked.length === 0) picked = entries.filter((e) => e.noun === first);
-  if (picked.length === 0) picked = first === undefined && argv.includes('--version') ? [] : [...entries];
-  return Promise.all(picked.map(async (e) => (await e.load()).default));
+  const picked = entries.find((e) => (e.noun === '' && e.verb === first) || (e.noun !== '' && e.noun === first && e.verb === second));
+  if (picked) return [(await picked.load()).default];
+  const noun = entries.filter((e) => e.noun !== '' && e.noun === first);
+  return (noun.length > 0 ? noun : entries).map(standIn);
+}
+
+/** Every command module, imported (the docs test walks their options). */
+export async function loadAllCommands(entries: readonly CommandEntry[] = COMMANDS): Promise<CommandModule[]> {
+  return Promise.all(entries.map(async (e) => (await e.load()).default));
+}
+
+/** A command of the table without its module: its name and summary, for help listings. */
+function standIn(e: CommandEntry): CommandModule {
+  return { noun: e.noun, verb: e.verb, example: '', register: (parent) => parent.command(e.verb).description(e.summary) };
 }
 
 /** Builds the commander tree from command modules. Exposed so the docs test can walk every command and option. */
 export function createProgram(ctx: CliContext, modules: readonly CommandModule[]): Command {
-  const program = new Command('coe-audit')
+  const program = new CoeCommand('coe-audit');
+  program.warn = (line) => ctx.info(line);
+  program
     .description('Build, validate, pack and test the CoE audit-log connector, flows and solution for every Microsoft cloud.')
     .version(VERSION, '--version', 'print the version and exit')
     .option('--debug', 'print stack traces and redacted HTTP traces on stderr')
@@ -31,16 +46,18 @@ export function createProgram(ctx: CliContext, modules: readonly CommandModule[]
     .exitOverride();
   const groups = new Map<string, Command>();
   for (const mod of modules) {
-    let parent = program;
+    let parent: Command = program;
     if (mod.noun) {
       let group = groups.get(mod.noun);
       if (!group) {
-        group = program.command(mod.noun).description(mod.nounDescription ?? '');
+        group = program.command(mod.noun).description(NOUNS[mod.noun] ?? '');
         groups.set(mod.noun, group);
       }
       parent = group;
     }
     mod.register(parent, ctx);
+    const leaf = mod.example ? parent.commands.find((c) => c.name() === mod.verb) : undefined;
+    leaf?.addHelpText('after', `\nExample:\n  ${mod.example}\n\nDocs: ${DOCS_BASE_URL}/${commandDocsPath(mod.noun, mod.verb)}\n`);
   }
   return program;
 }
@@ -65,6 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     exitCode: 0,
   };
   try {
+    refuseSecretOptions(argv);
     const program = createProgram(ctx, await loadCommands(argv));
     await program.parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;
@@ -88,6 +106,11 @@ function reportError(e: unknown, ctx: CliContext): number {
     ctx.stderr(`coe-audit: error: ${e.message}\n`);
     if (ctx.debugEnabled && e.stack) ctx.stderr(`${e.stack}\n`);
     return 2;
+  }
+  if (isFileSystemError(e) && e.path) {
+    // A file-system failure no reader mapped: still one line naming the path, never "internal error".
+    const verb = /^(open|read|stat|lstat|scandir|access)/.test(e.syscall ?? '') ? 'read' : 'write';
+    return reportError(fileSystemError(e.path, e, verb), ctx);
   }
   const err = e instanceof Error ? e : new Error(String(e));
   ctx.stderr(`coe-audit: internal error: ${err.message}${ctx.debugEnabled ? '' : ' (run with --debug for the stack trace)'}\n`);

@@ -8,8 +8,5 @@ import { SOLUTION_RULES } from '../solution/index.js';
  */
 export const ALL_RULES: readonly RuleMeta[] = [...CONNECTOR_RULES, ...SOLUTION_RULES];
 
-/**
- * Base of the links to rule docs in SARIF output (`<base>/<docsPage>#<code>`). The project has no published
- * repository address yet: change it here when it has one.
- */
-export const RULE_DOCS_BASE_URL = 'https://github.com/coe-audit/coe-audit/blob/main';
+/** Base of the links to rule docs in SARIF output (`<base>/<docsPage>#<code>`). */
+export { DOCS_BASE_URL as RULE_DOCS_BASE_URL } from './docs-url.js';

@@ -3,14 +3,15 @@ import { Option } from 'commander';
 import { nodeSpawner, PACKAGE_TYPES, PACKERS, packFolder, type PackageTypeChoice, type PackerChoice } from '../solution/index.js';
 import type { CommandModule } from './command-module.js';
 import { choice } from './options.js';
-import { isoTimestamp, pacStyleCommand } from './pac-options.js';
+import { isoTimestamp } from './timestamp-option.js';
 
 const command: CommandModule = {
   noun: 'solution',
-  nounDescription: 'pack, unpack and validate Dataverse solutions (the pac solution layout)',
   verb: 'pack',
+  example: 'coe-audit solution pack --folder dist/commercial/coe/solution --zipfile CoEAuditLogs.zip --packagetype Unmanaged',
   register(parent, ctx) {
-    pacStyleCommand(parent, 'pack')
+    parent
+      .command('pack')
       .description('pack a solution source folder (pac solution unpack layout) into an importable zip, as pac solution pack does')
       .requiredOption('-z, --zipfile <zip>', 'the zip to write (Both also writes <name>_managed.zip)')
       .requiredOption('-f, --folder <src>', 'the source folder, holding Other/Solution.xml')

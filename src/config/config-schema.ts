@@ -42,7 +42,7 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        clientId: { type: 'string', minLength: 1, description: 'OAuth client id written into apiProperties (default: a placeholder).' },
+        clientId: { type: 'string', pattern: GUID, description: 'OAuth client id (a GUID) written into apiProperties (default: a placeholder).' },
         redirectUrl: { type: 'string', pattern: '^https://', description: 'Redirect URL for every cloud (cloudSettings.<cloud>.redirectUrl wins).' },
       },
     },

@@ -3,12 +3,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { cloudNames, findCloud, type CloudId } from '../clouds/index.js';
 import { UsageError, type Problem } from '../errors.js';
-import { locateYamlPath, parseYaml, readUtf8File } from '../io/index.js';
+import { parseYaml, readUtf8File, yamlLocator, type YamlLocator } from '../io/index.js';
+import { isSecretLikeName, showValue } from '../redact.js';
 import { CONFIG_SCHEMA, type CoeAuditConfig, type PerCloudSettings } from './config-schema.js';
 
 export const CONFIG_FILE_NAMES = ['coe-audit.config.yaml', 'coe-audit.config.yml'] as const;
-
-const SECRET_KEY = /^(client)?secret(value)?$|password|^(client)?certificate(key)?$/i;
 
 // Compiled on first use: commands that never read a config file don't pay for it.
 let compiled: ValidateFunction<CoeAuditConfig> | undefined;
@@ -44,7 +43,9 @@ export function loadConfig(options: { cwd: string; explicitPath?: string }): Loa
 export function parseConfigText(text: string, file: string): CoeAuditConfig {
   const value = parseYaml(text, file) ?? {};
   const problems: Problem[] = [];
-  const at = (path: (string | number)[], key = false) => ({ file, ...(locateYamlPath(text, path, { key }) ?? {}) });
+  // One parse for every message: a file with thousands of unknown keys costs linear time, not quadratic.
+  let locate: YamlLocator | undefined;
+  const at = (path: (string | number)[], key = false) => ({ file, ...((locate ??= yamlLocator(text))(path, { key }) ?? {}) });
   for (const path of secretLikeKeys(value)) {
     problems.push({
       ...at(path, true),
@@ -59,7 +60,7 @@ export function parseConfigText(text: string, file: string): CoeAuditConfig {
     (cfg.clouds ?? []).forEach((c, i) => names.push([['clouds', i], c]));
     for (const [path, name] of names) {
       if (!findCloud(name)) {
-        problems.push({ ...at(path), message: `${path.join('.')} has an invalid value ${JSON.stringify(name)} (expected one of ${cloudNames().join(', ')})` });
+        problems.push({ ...at(path), message: `${path.join('.')} has an invalid value ${showValue(String(path[0]), name)} (expected one of ${cloudNames().join(', ')})` });
       }
     }
   } else if (problems.length === 0) {
@@ -74,7 +75,8 @@ export function parseConfigText(text: string, file: string): CoeAuditConfig {
         key = true;
         message = `unknown key '${String(p.additionalProperty)}' in ${where}`;
       } else if (e.keyword === 'pattern') {
-        message = `${where} has an invalid value ${JSON.stringify(valueAt(value, path))} (expected ${describePattern(String(p.pattern))})`;
+        // A value of a secret-like key, or one that looks like a secret, is never quoted.
+        message = `${where} has an invalid value ${showValue(String(path[path.length - 1] ?? ''), valueAt(value, path))} (expected ${describePattern(String(p.pattern))})`;
       } else {
         message = `${where} ${e.message ?? 'is invalid'}`;
       }
@@ -103,7 +105,7 @@ function secretLikeKeys(value: unknown, path: string[] = []): string[][] {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
   const out: string[][] = [];
   for (const [k, v] of Object.entries(value)) {
-    if (SECRET_KEY.test(k)) out.push([...path, k]);
+    if (isSecretLikeName(k)) out.push([...path, k]);
     out.push(...secretLikeKeys(v, [...path, k]));
   }
   return out;

@@ -9,7 +9,7 @@ import { loadConnectorSource } from './source.js';
  * the redirect URL cloudSettings.<cloud>.redirectUrl, connector.redirectUrl, the cloud table.
  * Everything is built in memory before anything is written.
  */
-export function buildConnectors(options: { cwd: string; cloud?: string; configPath?: string; sourceRoot?: string }): ConnectorVariant[] {
+export function buildConnectors(options: { cwd: string; cloud?: string | readonly string[]; configPath?: string; sourceRoot?: string }): ConnectorVariant[] {
   const { config } = loadConfig({ cwd: options.cwd, explicitPath: options.configPath });
   const clouds = resolveClouds(options.cloud ?? config.clouds);
   const source = loadConnectorSource(options.sourceRoot);

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
 import { readUserFile } from '../io/index.js';
 
 /** A connector folder is small; anything bigger than this is not one (the swagger limit is 1 MB). */
@@ -13,13 +13,18 @@ export function readConnectorFolder(dir: string): Map<string, Uint8Array> {
     if (!statSync(dir).isDirectory()) throw new UsageError([{ file: dir, message: 'is not a folder; give a connector folder such as dist/connector/commercial' }]);
     names = readdirSync(dir).sort();
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([{ file: dir, message: `cannot read the folder (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
+    throw fileSystemError(dir, e);
   }
   const files = new Map<string, Uint8Array>();
   for (const name of names) {
     const path = join(dir, name);
-    if (statSync(path).isFile()) files.set(name, readUserFile(path, MAX_CONNECTOR_FILE_BYTES));
+    let isFile: boolean;
+    try {
+      isFile = statSync(path).isFile();
+    } catch (e) {
+      throw fileSystemError(path, e);
+    }
+    if (isFile) files.set(name, readUserFile(path, MAX_CONNECTOR_FILE_BYTES));
   }
   return files;
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { UsageError, type Problem } from '../errors.js';
-import { decodeUtf8, locateYamlPath, parseYaml, readUserFile } from '../io/index.js';
+import { decodeUtf8, locateYamlPath, parseYaml, readUserFile, yamlLocator, type YamlLocator } from '../io/index.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { isSecretLikeName } from '../redact.js';
 import { PLACEHOLDER, TEMPLATE_TOKENS } from './template.js';
 
 /** The connector source as people write it in connector/: parsed YAML (placeholders unfilled), icon, README. */
@@ -74,6 +75,7 @@ export function loadConnectorSource(root: string = join(PACKAGE_ROOT, 'connector
       continue;
     }
     problems.push(...missingFields(parsed[key], required, text, files[key]));
+    problems.push(...secretValues(parsed[key], text, files[key]));
     problems.push(...unknownPlaceholders(text, files[key]));
   }
   if (texts.readme !== undefined) problems.push(...unknownPlaceholders(texts.readme, files.readme));
@@ -113,4 +115,28 @@ function unknownPlaceholders(text: string, file: string): Problem[] {
     }
   });
   return out;
+}
+
+/**
+ * Keys that hold a secret (`clientSecret` under oAuthSettings, a `password`) with a value: refused, since the
+ * build copies the source into apiProperties.json and the docs promise no client secret is ever written.
+ * The value is never quoted. An empty or null value (the schema's `clientSecret: null`) is fine.
+ */
+function secretValues(value: unknown, text: string, file: string): Problem[] {
+  const out: Problem[] = [];
+  let locate: YamlLocator | undefined;
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    for (const [k, child] of Object.entries(v)) {
+      const at = [...path, Array.isArray(v) ? Number(k) : k];
+      if (child !== null && typeof child === 'object') stack.push({ v: child, path: at });
+      else if (isSecretLikeName(k) && child !== null && child !== undefined && String(child).trim() !== '') {
+        const where = (locate ??= yamlLocator(text))(at, { key: true }) ?? { line: 1, column: 1 };
+        out.push({ file, ...where, message: `'${at.join('.')}' holds a value that looks like a secret; secrets never go in connector files (the connector is written to apiProperties.json and into every solution zip): remove it` });
+      }
+    }
+  }
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

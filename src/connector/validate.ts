@@ -1,4 +1,5 @@
 import type { OpenAPI } from 'openapi-types';
+import { checkJsonNesting } from '../io/index.js';
 import { ajvErrorsToDiagnostics, type Diagnostic, type RuleMeta } from '../diagnostics/index.js';
 import { ACTIVITY_API_RULES } from './rules/activity-api.js';
 import { CERTIFICATION_RULES } from './rules/certification.js';
@@ -58,6 +59,7 @@ export async function validateConnectorFiles(files: ReadonlyMap<string, Uint8Arr
   const json = (key: 'apiDefinition' | 'apiProperties' | 'settings'): Json | undefined => {
     const t = text(key);
     if (t === undefined) return undefined;
+    checkJsonNesting(t, names[key]);
     try {
       const v: unknown = JSON.parse(t);
       if (v && typeof v === 'object' && !Array.isArray(v)) return v as Json;

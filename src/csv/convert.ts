@@ -1,3 +1,4 @@
+import type { CsvProgress } from './reader.js';
 /**
  * `csv convert`: either layout to NDJSON of AuditData records, or to the current CSV layout written by
  * toPurviewCsvRow (the format `content pull --out x.csv` writes). Malformed records are reported and skipped.
@@ -27,6 +28,8 @@ export interface ConvertOptions {
   /** Write to this file (atomically) instead of to `write`. */
   out?: string;
   maxRecordBytes?: number;
+  /** Progress after each chunk read (bytes so far, file size). */
+  onProgress?: CsvProgress;
 }
 
 export interface ConvertResult {

@@ -1,3 +1,4 @@
+import type { CsvProgress } from './reader.js';
 /**
  * `csv inspect`: what an export holds, in one streaming pass. Memory grows only with the distinct users, apps,
  * operations and record types (sets of strings), and with at most MAX_LISTED_MALFORMED malformed-record entries.
@@ -34,6 +35,8 @@ export interface InspectOptions {
   engine?: ScanEngine;
   file: string;
   maxRecordBytes?: number;
+  /** Progress after each chunk read (bytes so far, file size). */
+  onProgress?: CsvProgress;
 }
 
 export async function inspectCsv(options: InspectOptions): Promise<InspectResult> {

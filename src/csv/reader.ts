@@ -1,6 +1,6 @@
 /** Reading a Purview export as a stream of records: the shared front of split, inspect and convert. */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
 import { CURRENT_LAYOUT, detectLayout, LEGACY_LAYOUT, type Layout } from './layout.js';
 import { countLineFeeds, RecordScanner, RecordTooLongError, type RecordHandler, type ScanEngine } from './scanner.js';
 
@@ -21,7 +21,12 @@ export interface ScanHandlers {
   record: RecordHandler;
   /** Called after each chunk, when the views given to `record` are about to go stale. */
   chunkDone?: () => void;
+  /** Called after each chunk read with the bytes read so far and the file's size (progress on stderr). */
+  progress?: CsvProgress;
 }
+
+/** Bytes read so far of a file of `totalBytes` (called once per chunk; the caller decides how often to report). */
+export type CsvProgress = (bytesRead: number, totalBytes: number) => void;
 
 export interface ScanResult {
   header: HeaderInfo;
@@ -36,8 +41,7 @@ export function checkInputFile(file: string): number {
     if (!st.isFile()) throw new UsageError([{ file, message: 'is not a file' }]);
     return st.size;
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([{ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    throw fileSystemError(file, e);
   }
 }
 
@@ -52,7 +56,8 @@ export async function scanPurviewFile(
   handlers: ScanHandlers,
   engine: ScanEngine = 'wasm',
 ): Promise<ScanResult> {
-  checkInputFile(file);
+  const totalBytes = checkInputFile(file);
+  let readSoFar = 0;
   let header: HeaderInfo | undefined;
   const onRecord: RecordHandler = (buf, start, end, offset) => {
     if (header) {
@@ -90,6 +95,8 @@ export async function scanPurviewFile(
         const bytesRead = readSync(fd, buf, 0, buf.length, null);
         if (bytesRead === 0) break;
         commit(bytesRead);
+        readSoFar += bytesRead;
+        handlers.progress?.(readSoFar, totalBytes);
       }
     } finally {
       closeSync(fd);
@@ -108,7 +115,7 @@ export async function scanPurviewFile(
     if (e instanceof HandlerFailure) throw e.cause;
     const code = (e as NodeJS.ErrnoException).code;
     if (e instanceof UsageError || !code) throw e;
-    throw new UsageError([{ file, message: `cannot read: ${code}` }], { cause: e });
+    throw fileSystemError(file, e);
   }
   const end = scanner.end();
   let unterminated: ScanResult['unterminated'];

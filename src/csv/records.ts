@@ -1,10 +1,11 @@
 /** Reading one data record of an export into its parts, for inspect and convert (split never looks inside). */
+import { jsonNestingExceeded, MAX_NESTING_DEPTH } from '../io/index.js';
 import { parseCreationDate } from './dates.js';
 import { parseFields } from './fields.js';
 import type { Layout } from './layout.js';
 import { stripLineEnd } from './layout.js';
 import type { AuditRecord } from './purview-row.js';
-import { scanPurviewFile, type HeaderInfo } from './reader.js';
+import { scanPurviewFile, type CsvProgress, type HeaderInfo } from './reader.js';
 import { countLineFeeds, DEFAULT_MAX_RECORD_BYTES, isBlankLine, type ScanEngine } from './scanner.js';
 
 /** At most this many malformed records are listed; the count always covers them all. */
@@ -33,7 +34,7 @@ export interface RecordsPass {
  */
 export async function readPurviewRecords(
   file: string,
-  options: { maxRecordBytes?: number; engine?: ScanEngine },
+  options: { maxRecordBytes?: number; engine?: ScanEngine; onProgress?: CsvProgress },
   onRecord: (record: ParsedRecord, layout: Layout) => void,
   onHeader?: (header: HeaderInfo) => void,
 ): Promise<RecordsPass> {
@@ -50,6 +51,7 @@ export async function readPurviewRecords(
     file,
     options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     {
+      ...(options.onProgress ? { progress: options.onProgress } : {}),
       header: (h) => {
         layout = h.layout;
         lines.advance(h.bytes, 0, h.bytes.length);
@@ -105,6 +107,8 @@ export function readRecord(buf: Buffer, start: number, end: number, layout: Layo
     return { ok: false, reason: `has ${fields.length} column${fields.length === 1 ? '' : 's'}, expected ${layout.columns.length}` };
   }
   let audit: unknown;
+  const deep = jsonNestingExceeded(fields[layout.auditData]!);
+  if (deep) return { ok: false, reason: `AuditData nests deeper than ${MAX_NESTING_DEPTH} levels (at character ${deep.offset + 1}; the limit of every structured input, see docs/limits.md)` };
   try {
     audit = JSON.parse(fields[layout.auditData]!);
   } catch (e) {

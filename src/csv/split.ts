@@ -1,12 +1,14 @@
+import type { CsvProgress } from './reader.js';
 /**
  * `csv split`: cuts an export into parts of at most N records (and M bytes), each starting with the source's
  * header line exactly as it is in the source (BOM included when the source has one, so Excel still reads every
  * part as UTF-8). Records are copied byte for byte: the parts' bytes after their headers, concatenated in order,
  * are the source's bytes after its header. Blank lines are not records: they travel with the part being written.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
+import { escapeRegExp, faultPoint, recoverFolder, stageFolder, type StagedFolder } from '../io/index.js';
 import type { LayoutName } from './layout.js';
 import { lineAtOffset, scanPurviewFile, type HeaderInfo } from './reader.js';
 import { DEFAULT_MAX_RECORD_BYTES, isBlankLine, type ScanEngine } from './scanner.js';
@@ -19,9 +21,11 @@ export interface SplitOptions {
   rows: number;
   /** Bytes per part, header included. */
   maxBytes?: number;
-  /** Where the parts go; default: the source's folder. */
+  /** The folder of the parts, replaced whole; default: `<base>-parts` next to the source. */
   outputDirectory?: string;
   maxRecordBytes?: number;
+  /** Progress after each chunk read (bytes so far, file size). */
+  onProgress?: CsvProgress;
 }
 
 export interface SplitPart {
@@ -38,7 +42,7 @@ export interface SplitResult {
   records: number;
   outputDirectory: string;
   parts: SplitPart[];
-  /** Parts of an earlier split of the same file that this split no longer produces, deleted. */
+  /** Parts of the earlier split in that folder that this split no longer produces (gone with the old folder). */
   removedStaleParts: string[];
 }
 
@@ -57,15 +61,20 @@ export function partName(base: string, index: number): string {
 
 export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
   const { file, rows, maxBytes } = options;
-  const outDir = resolve(options.outputDirectory ?? dirname(resolve(file)));
   const base = basename(file).replace(/\.csv$/i, '');
-  let tmp: string;
+  const outDir = resolve(options.outputDirectory ?? join(dirname(resolve(file)), `${base}-parts`));
+  const partFile = new RegExp(`^${escapeRegExp(base)}-part-\\d{4,}\\.csv$`);
+  let previous: string[];
+  let staged: StagedFolder;
   try {
-    mkdirSync(outDir, { recursive: true });
-    tmp = mkdtempSync(join(outDir, `.${base}-split-`));
+    recoverFolder(outDir);
+    previous = previousParts(outDir, partFile);
+    staged = stageFolder(outDir);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError([{ file: outDir, message: `cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)}); choose a writable --output-directory` }]);
   }
+  const tmp = staged.path;
 
   const parts: SplitPart[] = [];
   let header: HeaderInfo | undefined;
@@ -97,6 +106,7 @@ export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
 
   try {
     const scan = await scanPurviewFile(file, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, {
+      ...(options.onProgress ? { progress: options.onProgress } : {}),
       header: (h) => {
         header = h;
       },
@@ -135,12 +145,8 @@ export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
       ]);
     }
     const wanted = new Set(parts.map((p) => p.file));
-    const stale = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-part-\\d{4,}\\.csv$`);
-    const removedStaleParts = readdirSync(outDir)
-      .filter((f) => stale.test(f) && !wanted.has(f))
-      .sort();
-    for (const f of removedStaleParts) unlinkSync(join(outDir, f));
-    for (const p of parts) renameSync(join(tmp, p.file), join(outDir, p.file));
+    const removedStaleParts = previous.filter((f) => !wanted.has(f));
+    staged.commit();
     return { file, layout: header!.layout.name, bom: header!.bom, records, outputDirectory: outDir, parts, removedStaleParts };
   } catch (e) {
     if (e instanceof RecordTooBigForPart) {
@@ -155,11 +161,38 @@ export async function splitCsv(options: SplitOptions): Promise<SplitResult> {
     throw e;
   } finally {
     if (fd >= 0) closeSync(fd);
-    rmSync(tmp, { recursive: true, force: true });
+    staged.abort();
   }
 }
 
+/**
+ * The parts an earlier split left in the folder. The folder is replaced whole, so it must hold nothing else: a
+ * folder with other files (or the parts of another export) is refused rather than emptied.
+ */
+function previousParts(outDir: string, partFile: RegExp): string[] {
+  let names: string[];
+  try {
+    if (!statSync(outDir).isDirectory()) throw new UsageError([{ file: outDir, message: 'exists and is not a folder; choose a folder for the parts with --output-directory' }]);
+    names = readdirSync(outDir);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw fileSystemError(outDir, e);
+  }
+  const others = names.filter((n) => !partFile.test(n)).sort();
+  if (others.length > 0) {
+    throw new UsageError([
+      {
+        file: outDir,
+        message: `holds ${others.length} file(s) that are not parts of this export (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}); the parts folder is replaced whole, so choose a new folder or one holding only these parts with --output-directory`,
+      },
+    ]);
+  }
+  return names.sort();
+}
+
 function writeAll(fd: number, buf: Buffer, start: number, end: number): void {
+  faultPoint('write');
   let pos = start;
   while (pos < end) pos += writeSync(fd, buf, pos, end - pos);
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
+import { checkJsonNesting, decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
 import { readSourceTree, unpackSolution, type SourceTree } from '../solution/index.js';
 
 export interface LocatedFlow {
@@ -17,6 +17,7 @@ const MAX_SOLUTION_ZIP_BYTES = 256 * 1024 * 1024;
 
 function parseFlowJson(text: string, file: string, displayName?: string): LocatedFlow {
   let flow: unknown;
+  checkJsonNesting(text, file);
   try {
     flow = JSON.parse(text);
   } catch (e) {
@@ -57,7 +58,8 @@ export function listSolutionFlows(tree: SourceTree, origin: string): { displayNa
 
 /**
  * Finds a flow: a path to a flow JSON file, or (with a solution folder or zip) a display name
- * (case-insensitive) or workflow file name.
+ * (case-insensitive) or workflow file name, else a part of one display name (`Sync`, `csv file`): a part that
+ * several flows share is refused with the candidates.
  */
 export function locateFlow(flow: string, solution: string | undefined, cwd: string): LocatedFlow {
   const asPath = join(cwd, flow);
@@ -66,10 +68,17 @@ export function locateFlow(flow: string, solution: string | undefined, cwd: stri
   if (!solution) {
     throw new UsageError(`flow '${flow}' is not a file; give a flow JSON file, or --solution <folder|zip> to run a flow by its display name`);
   }
-  const tree = readSolution(solution);
+  const tree = readSolution(resolve(cwd, solution));
   const flows = listSolutionFlows(tree, solution);
   const want = direct ? basename(direct).toLowerCase() : flow.toLowerCase();
-  const hit = flows.find((f) => f.displayName.toLowerCase() === want) ?? flows.find((f) => basename(f.path).toLowerCase() === want);
+  let hit = flows.find((f) => f.displayName.toLowerCase() === want) ?? flows.find((f) => basename(f.path).toLowerCase() === want);
+  if (!hit && want.length > 0) {
+    const partial = flows.filter((f) => f.displayName.toLowerCase().includes(want));
+    if (partial.length > 1) {
+      throw new UsageError([{ file: solution, message: `'${flow}' matches ${partial.length} flows: ${partial.map((f) => `'${f.displayName}'`).join(', ')}; give more of the name` }]);
+    }
+    hit = partial[0];
+  }
   if (!hit) {
     throw new UsageError([{ file: solution, message: `has no flow '${flow}'; its flows are: ${flows.map((f) => `'${f.displayName}'`).join(', ') || 'none'}` }]);
   }

@@ -1,6 +1,9 @@
-import { createHttpClient } from '../api/index.js';
-import { findCloud } from '../clouds/index.js';
+import { basename } from 'node:path';
+import { createHttpClient } from '../api/http.js';
+import { findCloud } from '../clouds/resolve-cloud.js';
 import { UsageError } from '../errors.js';
+import { CSV_DISPLAY_NAME } from '../flows/csv-loader.js';
+import { readUserFile, readUtf8File } from '../io/read-file.js';
 import { createStore, readStoreSeed, withDefaults, type MemoryStore, type StoreSeed } from '../store/index.js';
 import {
   FlowDefinitionError,
@@ -18,14 +21,18 @@ import { EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js
 import { locateFlow } from './locate.js';
 
 export interface FlowRunRequest {
-  /** A flow JSON file, or a display name / file name inside `solution`. */
-  flow: string;
+  /** A flow JSON file, or a display name / file name / unique part of a display name inside `solution`. Default with `csvFile`: the CSV flow. */
+  flow?: string;
   /** An unpacked solution folder. */
   solution?: string;
   /** A store seed file (YAML or JSON). */
   store?: string;
-  /** JSON text of the trigger body (Request triggers). */
+  /** JSON text of the trigger body (Request triggers), or `@<file>` to read it from a file. */
   input?: string;
+  /** A file holding the JSON of the trigger body. */
+  inputFile?: string;
+  /** A Purview CSV export given to the CSV flow as its trigger's file (name and base64 contentBytes). */
+  csvFile?: string;
   /** Start of the run on the virtual clock. */
   now: string;
   cwd: string;
@@ -57,15 +64,10 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   } catch {
     throw new UsageError(`--now '${req.now}' is not an ISO 8601 timestamp, e.g. 2026-01-31T10:00:00Z`);
   }
-  let triggerBody: WdlValue | undefined;
-  if (req.input !== undefined) {
-    try {
-      triggerBody = JSON.parse(req.input) as WdlValue;
-    } catch (e) {
-      throw new UsageError(`--input is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  const located = locateFlow(req.flow, req.solution, req.cwd);
+  const triggerBody = readTriggerBody(req);
+  const flow = req.flow ?? (req.csvFile !== undefined ? CSV_DISPLAY_NAME : undefined);
+  if (flow === undefined) throw new UsageError('name the flow to run: a flow JSON file, or a display name with --solution (or give --csv <file> to run the CSV flow)');
+  const located = locateFlow(flow, req.solution, req.cwd);
   if (req.emulatorUrl && req.startEmulator) throw new UsageError('give either --emulator <managementUrl> or --start-emulator, not both');
   let seed: StoreSeed = req.store ? readStoreSeed(req.store) : {};
   let http = req.http ?? noNetwork;
@@ -90,6 +92,16 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
     keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
   }
   const store = createStore(seed, keyVault ? { keyVault } : {}, req.store ?? 'store');
+  if (req.emulatorUrl) {
+    const missing = variablesNeeded(located.flow).filter((name) => !store.environmentVariableValue(name));
+    if (missing.length > 0) {
+      throw new UsageError(
+        `${located.displayName} needs environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${req.store ? `${req.store} does` : 'the run does'} not set: ` +
+          `add ${missing.length > 1 ? 'them' : 'it'} under environmentVariables of a --store seed (examples/store.yaml has every one, with the values 'coe-audit emulator start' prints), ` +
+          'or use --start-emulator, which seeds them',
+      );
+    }
+  }
   try {
     const result = await runFlow({
       flow: located.flow,
@@ -109,6 +121,50 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   } finally {
     await local?.close();
   }
+}
+
+/** The trigger body from --input (JSON, or @file), --input-file or --csv; undefined when none is given. */
+function readTriggerBody(req: FlowRunRequest): WdlValue | undefined {
+  const given = [req.input !== undefined, req.inputFile !== undefined, req.csvFile !== undefined].filter(Boolean).length;
+  if (given > 1) throw new UsageError('give the trigger body once: --input, --input-file or --csv');
+  if (req.csvFile !== undefined) {
+    const bytes = readUserFile(req.csvFile, MAX_INPUT_BYTES);
+    return { file: { name: basename(req.csvFile), contentBytes: bytes.toString('base64') } };
+  }
+  const file = req.inputFile ?? (req.input?.startsWith('@') ? req.input.slice(1) : undefined);
+  const text = file !== undefined ? readUtf8File(file) : req.input;
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as WdlValue;
+  } catch (e) {
+    throw new UsageError(file !== undefined ? [{ file, message: `is not valid JSON: ${(e as Error).message}` }] : `--input is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The largest trigger file read (a Purview export for the CSV flow). */
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Environment variables a flow cannot run without: parameters bound to one (`metadata.schemaName`) with no
+ * default of their own, and the Secret ones read by RetrieveEnvironmentVariableSecretValue.
+ */
+export function variablesNeeded(flow: unknown): string[] {
+  const out = new Set<string>();
+  const def = (flow as { properties?: { definition?: { parameters?: Record<string, { defaultValue?: unknown; metadata?: { schemaName?: unknown } }> } } })?.properties?.definition;
+  for (const p of Object.values(def?.parameters ?? {})) {
+    const schemaName = p?.metadata?.schemaName;
+    if (typeof schemaName === 'string' && (p.defaultValue === undefined || p.defaultValue === '')) out.add(schemaName);
+  }
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.actionName === 'RetrieveEnvironmentVariableSecretValue' && typeof o['item/EnvironmentVariableName'] === 'string') out.add(o['item/EnvironmentVariableName']);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(def);
+  return [...out];
 }
 
 /** Adds the CoE last-run bookkeeping row of a flow unless the seed has one. */

@@ -1,17 +1,22 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
+import { faultPoint } from './faults.js';
+import { ensureDir, escapeRegExp, processAlive, stageFolder } from './folders.js';
 
 /**
- * Writes one file atomically: a temporary sibling, then rename. The parent directory is created.
- * An unwritable location is a UsageError naming it.
+ * Writes one file atomically: a temporary sibling, then rename. The parent directory is created. Temporary files
+ * of earlier runs that died before their rename are removed. An unwritable location is a UsageError naming it.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(resolve(path));
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
+    removeStaleTempFiles(dir, basename(path));
+    faultPoint('write');
     writeFileSync(tmp, data);
+    faultPoint('rename');
     renameSync(tmp, path);
   } catch (e) {
     try {
@@ -23,44 +28,36 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** Removes `.<name>.<pid>.<ms>.tmp` files of processes that no longer run. */
+function removeStaleTempFiles(dir: string, name: string): void {
+  const re = new RegExp(`^\\.${escapeRegExp(name)}\\.(\\d+)\\.\\d+\\.tmp$`);
+  for (const n of readdirSync(dir)) {
+    const m = re.exec(n);
+    if (m && !processAlive(Number(m[1]))) rmSync(join(dir, n), { force: true });
+  }
+}
+
 /**
- * Writes a whole folder atomically: every file into a temporary sibling folder, then the target is replaced
- * by a rename. Keys of `files` are relative paths with `/` separators. Nothing is left half-written: on any
- * failure the temporary folder is removed and the previous target (if any) is untouched.
+ * Writes a whole folder atomically: every file into a temporary sibling folder, then swapped in (see
+ * `stageFolder`). Keys of `files` are relative paths with `/` separators. Nothing is left half-written: on any
+ * failure the temporary folder is removed and the previous target (if any) is untouched; what a crashed earlier
+ * run left next to the target is put back or removed first.
  */
 export function writeTreeAtomic(target: string, files: ReadonlyMap<string, string | Uint8Array>): void {
-  const abs = resolve(target);
-  const parent = dirname(abs);
-  let tmp: string | undefined;
+  let staged: ReturnType<typeof stageFolder> | undefined;
   try {
-    mkdirSync(parent, { recursive: true });
-    tmp = mkdtempSync(join(parent, `.${basename(abs)}.tmp-`));
-    // mkdtemp creates 0700; the finished folder gets the permissions a plain mkdir would give it.
-    chmodSync(tmp, 0o777 & ~process.umask());
+    staged = stageFolder(target);
     for (const [rel, data] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const out = safeJoin(tmp, rel);
-      mkdirSync(dirname(out), { recursive: true });
+      const out = safeJoin(staged.path, rel);
+      ensureDir(dirname(out));
+      faultPoint('write');
       writeFileSync(out, data);
     }
-    if (existsSync(abs)) {
-      const old = `${tmp}.old`;
-      renameSync(abs, old);
-      try {
-        renameSync(tmp, abs);
-      } catch (e) {
-        renameSync(old, abs);
-        throw e;
-      }
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, abs);
-    }
-    tmp = undefined;
+    staged.commit();
   } catch (e) {
+    staged?.abort();
     if (e instanceof UsageError) throw e;
     throw unwritable(target, e);
-  } finally {
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }
 

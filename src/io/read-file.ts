@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -14,13 +14,17 @@ export function readUserFile(path: string, maxBytes = MAX_TEXT_SOURCE_BYTES): Bu
     if (!st.isFile()) throw new UsageError([{ file: path, message: 'is not a file' }]);
     size = st.size;
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([{ file: path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    throw fileSystemError(path, e);
   }
   if (size > maxBytes) {
     throw new UsageError([{ file: path, message: `is ${size} bytes, over the ${maxBytes}-byte limit for this kind of file` }]);
   }
-  return readFileSync(path);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    // stat can succeed where open fails (EACCES on the file itself).
+    throw fileSystemError(path, e);
+  }
 }
 
 /**

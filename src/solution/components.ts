@@ -139,20 +139,26 @@ export function mergeComponents(root: XElement, ctx: MergeContext): MergeResult 
 }
 
 /** The `/CanvasApps/…` files a canvas app's .meta.xml names, in document order; each must be in the folder. */
-function canvasFiles(rel: string, app: XElement, ctx: MergeContext): string[] {
+function canvasFiles(rel: string, canvasApp: XElement, ctx: MergeContext): string[] {
   const out: string[] = [];
   const visit = (el: XElement) => {
     for (const child of childElements(el)) {
       const value = textOf(child)?.trim() ?? '';
       if (/^\/CanvasApps\/[^/]+$/i.test(value)) {
         const path = value.slice(1);
-        if (!ctx.tree.has(path)) throw ctx.fail(rel, child, `<${child.name}> names ${value}, but ${path} is not in the folder; add the file or fix the name`);
+        if (!ctx.tree.has(path)) {
+          const app = textOf(firstChild(canvasApp, 'Name'))?.trim() ?? '';
+          const fromSource = [...ctx.tree.keys()].some((k) => k.startsWith(`CanvasApps/src/${app}/`));
+          throw ctx.fail(rel, child, fromSource
+            ? `<${child.name}> names ${value}, which pac builds from CanvasApps/src/${app}/ (--processCanvasApps); the native packer packs the committed .msapp: add it (pac canvas pack) or pack with --packer pac`
+            : `<${child.name}> names ${value}, but ${path} is not in the folder; add the file or fix the name`);
+        }
         out.push(path);
       }
       visit(child);
     }
   };
-  visit(app);
+  visit(canvasApp);
   return out;
 }
 
@@ -265,33 +271,31 @@ export function splitComponents(root: XElement, ctx: SplitContext): void {
       const folder = safe(textOf(firstChild(child, 'Name'))?.trim());
       if (!folder) return true;
       const base = `Entities/${folder}`;
+      // Every file name is checked before anything is written: a table with an unsafe name stays inline, whole.
+      const files: [string, XElement, boolean][] = [];
       for (const formXml of childElements(child, 'FormXml')) {
         for (const forms of childElements(formXml, 'forms')) {
           const type = safe(attr(forms, 'type'));
           for (const form of childElements(forms, 'systemform')) {
             const id = safe(textOf(firstChild(form, 'formid'))?.trim());
             if (!type || !id) return true;
-            const rel = `${base}/FormXml/${type}/${id}.xml`;
-            ctx.putXml(rel, element('forms', [], [form]), true);
-            twin(rel, managedFile.get(rel), true);
+            files.push([`${base}/FormXml/${type}/${id}.xml`, element('forms', [], [form]), true]);
           }
         }
-        empty(formXml);
       }
       for (const saved of childElements(child, 'SavedQueries')) {
-        for (const list of childElements(saved, 'savedqueries')) {
-          for (const q of childElements(list, 'savedquery')) {
-            const id = safe(textOf(firstChild(q, 'savedqueryid'))?.trim());
-            if (!id) return true;
-            ctx.putXml(`${base}/SavedQueries/${id}.xml`, element('savedqueries', [], [q]), true);
-          }
+        for (const q of childElements(saved, 'savedqueries').flatMap((list) => childElements(list, 'savedquery'))) {
+          const id = safe(textOf(firstChild(q, 'savedqueryid'))?.trim());
+          if (!id) return true;
+          files.push([`${base}/SavedQueries/${id}.xml`, element('savedqueries', [], [q]), false]);
         }
-        empty(saved);
       }
-      for (const ribbon of childElements(child, 'RibbonDiffXml')) {
-        ctx.putXml(`${base}/RibbonDiff.xml`, { ...ribbon, children: [...ribbon.children] }, true);
-        empty(ribbon);
+      for (const ribbon of childElements(child, 'RibbonDiffXml')) files.push([`${base}/RibbonDiff.xml`, { ...ribbon, children: [...ribbon.children] }, false]);
+      for (const [rel, el, isForm] of files) {
+        ctx.putXml(rel, el, true);
+        if (isForm) twin(rel, managedFile.get(rel), true);
       }
+      for (const name of ['FormXml', 'SavedQueries', 'RibbonDiffXml']) childElements(child, name).forEach(empty);
       ctx.putXml(`${base}/Entity.xml`, child, true);
       return false;
     });
@@ -305,12 +309,14 @@ export function splitComponents(root: XElement, ctx: SplitContext): void {
     const listed: XElement[] = [];
     for (const r of all) {
       const table = safe((textOf(firstChild(r, 'ReferencedEntityName')) ?? textOf(firstChild(r, 'FirstEntityName')))?.trim());
-      if (!table) return;
+      if (!table) break;
       const list = byTable.get(table);
       if (list) list.push(r);
       else byTable.set(table, [r]);
       listed.push(element('EntityRelationship', [['Name', attr(r, 'Name') ?? '']]));
     }
+    // A relationship whose table cannot name a file keeps them all inline.
+    if (listed.length < all.length) continue;
     for (const [table, list] of byTable) ctx.putXml(`Other/Relationships/${table}.xml`, element('EntityRelationships', [], list), true);
     ctx.putXml(RELATIONSHIPS_LIST, element('EntityRelationships', [], listed), true);
     empty(rels);

@@ -14,6 +14,6 @@ export { contentTypesXml, CONTENT_TYPES_ENTRY } from './content-types.js';
 export { DEFAULT_ZIP_LIMITS, readZip, writeZip, type ZipEntry, type ZipLimits } from './zip.js';
 export { parseXml, serializeXml, type XDocument, type XElement, type XNode } from './xml.js';
 export { locatePac, nodeSpawner, PAC_PATH_VARIABLE, pacPackArgs, runPac, type PacLocator, type Spawner, type SpawnResult } from './pac.js';
-export { PACKAGE_TYPES, PACKERS, packFolder, readSolutionInput, unpackToFolder, type PackageTypeChoice, type PackerChoice, type PackFolderResult } from './files.js';
+export { PACKAGE_TYPES, PACKERS, packFolder, readSolutionInput, unpackToFolder, type PackageTypeChoice, type PackerChoice, type PackFolderResult, type UnpackFolderOptions, type UnpackFolderResult } from './files.js';
 export { validateSolution, validateSolutionZip } from './validate.js';
 export { SOLUTION_RULES } from './rules.js';

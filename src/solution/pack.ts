@@ -57,7 +57,13 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
   }
   const managed = elementsByPath(solution.root, ['SolutionManifest', 'Managed'])[0];
   if (!managed) throw fail(SOLUTION_XML, solution.root, 'has no <SolutionManifest><Managed> element');
-  setText(managed, options.packageType === 'Managed' ? '1' : '0');
+  // SolutionPackager "can't convert one type to another": 0 packs only Unmanaged, 1 only Managed, 2 (Both) either.
+  const from = textOf(managed)?.trim();
+  const want = options.packageType === 'Managed' ? '1' : '0';
+  if ((from === '0' || from === '1') && from !== want) {
+    throw fail(SOLUTION_XML, managed, `<Managed>${from}</Managed> is a source unpacked as ${from === '1' ? 'Managed' : 'Unmanaged'}, which packs only as ${from === '1' ? 'Managed' : 'Unmanaged'} (pac cannot convert one type to the other); pack with --packagetype ${from === '1' ? 'Managed' : 'Unmanaged'}, or unpack both zips with --packagetype Both`);
+  }
+  setText(managed, want);
 
   const roles = new Map<string, 'merged' | 'skipped' | undefined>();
   for (const rel of [...tree.keys()].sort(compareEnumerationOrder)) {

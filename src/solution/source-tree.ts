@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { fileSystemError, UsageError } from '../errors.js';
 import { readUserFile } from '../io/index.js';
 
 /** Relative POSIX paths of the `pac solution unpack` layout → bytes. */
@@ -16,8 +16,7 @@ export function readSourceTree(folder: string): SourceTree {
   try {
     if (!statSync(folder).isDirectory()) throw new UsageError([{ file: folder, message: 'is not a folder; give the folder that holds Other/Solution.xml' }]);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError([{ file: folder, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    throw fileSystemError(folder, e);
   }
   const tree: SourceTree = new Map();
   const walk = (dir: string, rel: string, depth: number) => {
@@ -26,7 +25,7 @@ export function readSourceTree(folder: string): SourceTree {
     try {
       names = readdirSync(dir).sort();
     } catch (e) {
-      throw new UsageError([{ file: dir, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+      throw fileSystemError(dir, e);
     }
     for (const name of names) {
       const abs = join(dir, name);
@@ -35,7 +34,7 @@ export function readSourceTree(folder: string): SourceTree {
       try {
         st = statSync(abs);
       } catch (e) {
-        throw new UsageError([{ file: abs, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+        throw fileSystemError(abs, e);
       }
       if (st.isDirectory()) walk(abs, relPath, depth + 1);
       else if (st.isFile()) {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import { UsageError } from '../errors.js';
-import { decodeUtf8 } from '../io/index.js';
+import { checkJsonNesting, decodeUtf8 } from '../io/index.js';
 import { parseTemplate, walkFlowExpressions, WdlSyntaxError, type WdlExpr, type WdlTemplate } from '../wdl/index.js';
 import { CUSTOMIZATIONS_XML, MAX_CONNECTOR_NAME_LENGTH, SOLUTION_XML } from './pack.js';
 import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
@@ -199,8 +199,12 @@ function checkFlow(file: string, data: Uint8Array, ctx: { references: Set<string
   const report = (code: string, path: (string | number)[], message: string) => out.push({ code, severity: 'error', path, message, file });
   let flow: unknown;
   try {
-    flow = JSON.parse(decodeUtf8(data, file));
+    const text = decodeUtf8(data, file);
+    // Too deep to walk is not a finding but a refusal (exit 2), with the place.
+    checkJsonNesting(text, file);
+    flow = JSON.parse(text);
   } catch (e) {
+    if (e instanceof UsageError && /nests deeper/.test(e.message)) throw e;
     report('flow-json-invalid', [], `does not parse as JSON: ${e instanceof UsageError ? e.problems[0]!.message : (e as Error).message}`);
     return;
   }

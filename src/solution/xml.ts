@@ -1,6 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { UsageError } from '../errors.js';
-import { decodeUtf8 } from '../io/index.js';
+import { decodeUtf8, MAX_NESTING_DEPTH } from '../io/index.js';
 
 /**
  * A small XML tree that keeps what pac's serializer (.NET XDocument) keeps: element and attribute order,
@@ -38,7 +38,7 @@ export interface XDocument {
 export function parseXml(input: string | Uint8Array, file: string): XDocument {
   const text = typeof input === 'string' ? input : decodeUtf8(input, file);
   const parser = new SaxesParser({ position: true });
-  let failure: { line: number; column: number; message: string } | undefined;
+  let failure: { line: number; column: number; message: string; tooDeep?: true } | undefined;
   parser.on('error', (e) => {
     failure ??= { line: parser.line, column: parser.column + 1, message: e.message.replace(/^\d+:\d+: /, '') };
   });
@@ -66,6 +66,10 @@ export function parseXml(input: string | Uint8Array, file: string): XDocument {
       line: tagLine,
       column: Math.max(1, tagColumn - tag.name.length - 1),
     };
+    if (stack.length >= MAX_NESTING_DEPTH) {
+      failure ??= { line: tagLine, column: el.column, message: `XML elements nest deeper than ${MAX_NESTING_DEPTH} levels here (the limit of every structured input, see docs/limits.md); flatten it`, tooDeep: true };
+      throw new Error('too deep');
+    }
     add(el);
     if (!root) root = el;
     if (!tag.isSelfClosing) stack.push(el);
@@ -88,7 +92,7 @@ export function parseXml(input: string | Uint8Array, file: string): XDocument {
     failure ??= { line: parser.line, column: parser.column + 1, message: (e as Error).message };
   }
   if (!failure && !root) failure = { line: parser.line, column: parser.column + 1, message: 'no root element' };
-  if (failure) throw new UsageError([{ file, line: failure.line, column: failure.column, message: `malformed XML: ${failure.message}` }]);
+  if (failure) throw new UsageError([{ file, line: failure.line, column: failure.column, message: failure.tooDeep ? failure.message : `malformed XML: ${failure.message}` }]);
   return { prolog, root: root! };
 }
 

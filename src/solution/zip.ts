@@ -85,8 +85,10 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
 /**
  * Reads an untrusted zip. Refuses, before inflating anything: zip64, encryption, methods other than stored and
  * deflate, names that are absolute, drive-lettered, contain `..`, `.`, empty segments, backslashes or control
- * characters, symbolic links, duplicate names (also when they differ only in case), and entries or totals over
- * `limits`. Inflation is capped at the declared size and the CRC is checked. Directory entries are skipped.
+ * characters, symbolic links, duplicate names (also when they differ only in case), a name that is both a file
+ * and a folder, local headers that disagree with the central directory (flags, method, CRC, sizes, zip64 or
+ * encryption in the local header only), and entries or totals over `limits`. Inflation is capped at the declared
+ * size and the CRC is checked. Directory entries are skipped.
  */
 export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipEntry[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -104,6 +106,8 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
   if (cdOffset + cdSize > eocdAt) throw bad('has a central directory outside the file');
 
   const seen = new Map<string, string>();
+  /** Every folder the names imply (lower-cased, as the names are compared), with the name that implies it. */
+  const folders = new Map<string, string>();
   const out: ZipEntry[] = [];
   let total = 0;
   let p = cdOffset;
@@ -122,6 +126,7 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
     const localAt = buf.readUInt32LE(p + 42);
     if (p + 46 + nameLen > eocdAt) throw bad(`has a damaged central directory (entry ${i + 1})`);
     const rawName = buf.subarray(p + 46, p + 46 + nameLen);
+    const centralExtra = buf.subarray(p + 46 + nameLen, Math.min(p + 46 + nameLen + extraLen, eocdAt));
     p += 46 + nameLen + extraLen + commentLen;
     let name: string;
     try {
@@ -133,11 +138,18 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
     const unsafe = unsafeName(name);
     if (unsafe) throw bad(`has an entry ${shown} ${unsafe}`);
     if (flags & 0x0001) throw bad(`has an encrypted entry ${shown}`);
-    if (csize === 0xffffffff || usize === 0xffffffff || localAt === 0xffffffff) throw bad(`has a zip64 entry ${shown}`);
+    if (csize === 0xffffffff || usize === 0xffffffff || localAt === 0xffffffff || hasZip64Extra(centralExtra)) throw bad(`has a zip64 entry ${shown}`);
+    const segments = name.replace(/\/$/, '').split('/');
+    for (let s = 1; s < segments.length; s++) {
+      const folder = segments.slice(0, s).join('/').toLowerCase();
+      if (!folders.has(folder)) folders.set(folder, name);
+    }
     const mode = external >>> 16;
     if (madeBy >> 8 === 3 && (mode & 0o170000) === 0o120000) throw bad(`has a symbolic link ${shown}`);
     if (name.endsWith('/')) {
       if (usize !== 0) throw bad(`has a directory entry with content ${shown}`);
+      const folder = name.slice(0, -1).toLowerCase();
+      if (!folders.has(folder)) folders.set(folder, name);
       continue;
     }
     if (method !== 0 && method !== 8) throw bad(`has an entry ${shown} with compression method ${method} (only stored and deflate are read)`);
@@ -152,9 +164,28 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
       throw bad(`has an entry ${shown} compressed ${Math.floor(usize / Math.max(csize, 1))}:1, over the ratio limit of ${limits.maxCompressionRatio}:1 (a zip bomb?)`);
     }
     if (localAt + 30 > eocdAt || buf.readUInt32LE(localAt) !== SIG_LOCAL) throw bad(`has a damaged local header for ${shown}`);
-    const localName = buf.subarray(localAt + 30, localAt + 30 + buf.readUInt16LE(localAt + 26));
+    const localNameLen = buf.readUInt16LE(localAt + 26);
+    const localExtraLen = buf.readUInt16LE(localAt + 28);
+    const localName = buf.subarray(localAt + 30, localAt + 30 + localNameLen);
     if (!localName.equals(rawName)) throw bad(`has a local header whose name differs from the central directory for ${shown}`);
-    const dataAt = localAt + 30 + buf.readUInt16LE(localAt + 26) + buf.readUInt16LE(localAt + 28);
+    // Other extractors read the local header: any disagreement with the central directory means the zip can
+    // unpack differently elsewhere, so it is refused rather than read one way here.
+    const localFlags = buf.readUInt16LE(localAt + 6);
+    const localCrc = buf.readUInt32LE(localAt + 14);
+    const localCsize = buf.readUInt32LE(localAt + 18);
+    const localUsize = buf.readUInt32LE(localAt + 22);
+    if (localFlags & 0x0001) throw bad(`has an encrypted entry ${shown} (flagged in its local header)`);
+    if (localCsize === 0xffffffff || localUsize === 0xffffffff || hasZip64Extra(buf.subarray(localAt + 30 + localNameLen, Math.min(localAt + 30 + localNameLen + localExtraLen, eocdAt)))) {
+      throw bad(`has a zip64 entry ${shown} (in its local header)`);
+    }
+    if (localFlags !== flags) throw bad(`has a local header whose flags (0x${localFlags.toString(16)}) differ from the central directory (0x${flags.toString(16)}) for ${shown}`);
+    if (buf.readUInt16LE(localAt + 8) !== method) throw bad(`has a local header whose compression method differs from the central directory for ${shown}`);
+    // With a data descriptor (flag bit 3) the local CRC and sizes may be zero; otherwise they must agree.
+    const deferred = (flags & 0x0008) !== 0 && localCrc === 0 && localCsize === 0 && localUsize === 0;
+    if (!deferred && (localCrc !== crc || localCsize !== csize || localUsize !== usize)) {
+      throw bad(`has a local header whose ${localCrc !== crc ? 'CRC' : 'sizes'} differ from the central directory for ${shown}`);
+    }
+    const dataAt = localAt + 30 + localNameLen + localExtraLen;
     if (dataAt + csize > cdOffset) throw bad(`has entry data for ${shown} that overlaps the central directory`);
     const raw = buf.subarray(dataAt, dataAt + csize);
     let data: Buffer;
@@ -173,7 +204,20 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
     if (crc32(data) !== crc) throw bad(`has an entry ${shown} whose CRC does not match`);
     out.push({ name, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
   }
+  for (const { name } of out) {
+    const implied = folders.get(name.toLowerCase());
+    if (implied !== undefined) throw bad(`has ${JSON.stringify(name)} both as a file and as a folder (${JSON.stringify(implied)})`);
+  }
   return out;
+}
+
+/** Whether an extra-field block holds a zip64 extended-information record (header id 0x0001). */
+function hasZip64Extra(extra: Buffer): boolean {
+  for (let i = 0; i + 4 <= extra.length; ) {
+    if (extra.readUInt16LE(i) === 0x0001) return true;
+    i += 4 + extra.readUInt16LE(i + 2);
+  }
+  return false;
 }
 
 /** Why an entry name is unsafe to write under a target folder, or undefined when it is fine. */

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/api/index.js';
 import { CLOUDS } from '../../src/clouds/index.js';
 import { PURVIEW_CSV_HEADER } from '../../src/csv/index.js';
 import { runCliInProcess } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** The client commands in-process (MSAL → emulator over HTTPS, trusted through its CA), in each cloud's configuration. */
-const tmp = () => mkdtempSync(join(tmpdir(), 'coe-audit-api-'));
+const tmp = () => makeTempDir('api');
 
 function connect(emu: RunningEmulator, cloud: string): { args: string[]; env: NodeJS.ProcessEnv } {
   return {

@@ -1,11 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'coe-audit-build-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = makeTempDir('build');
 
 function files(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();

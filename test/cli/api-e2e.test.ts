@@ -1,10 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHttpClient, startEmulator } from '../../src/api/index.js';
 import { BUILT_CLI, runBuiltCli } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 interface Ready {
   managementUrl: string;
@@ -56,7 +56,7 @@ describe('built CLI against `coe-audit emulator start` (child processes, HTTPS, 
       expect(start.status).toBe(0);
       expect(JSON.parse(start.stdout)).toMatchObject({ contentType: 'Audit.General', status: 'enabled', alreadyEnabled: true });
 
-      const out = join(mkdtempSync(join(tmpdir(), 'coe-audit-e2e-')), 'pull.ndjson');
+      const out = join(makeTempDir('e2e'), 'pull.ndjson');
       const end = new Date();
       const begin = new Date(end.getTime() - 20 * 3_600_000);
       const pull = await runBuiltCli(['content', 'pull', ...args, '--start', begin.toISOString(), '--end', end.toISOString(), '--out', out, '--output', 'json', '--debug'], { env });

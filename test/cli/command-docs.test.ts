@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { createProgram, loadCommands } from '../../src/cli/program.js';
+import { COMMANDS } from '../../src/cli/commands.js';
+import { createProgram, loadAllCommands } from '../../src/cli/program.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 
 /** Every command has docs/commands/<noun>-<verb>.md, and the page names every option the command has. */
@@ -28,7 +29,7 @@ const program = createProgram(
   info: () => {},
   exitCode: 0,
   },
-  await loadCommands([]),
+  await loadAllCommands(),
 );
 
 describe('command documentation', () => {
@@ -43,4 +44,10 @@ describe('command documentation', () => {
       for (const opt of cmd.options) expect(text, `${page} does not mention ${opt.long}`).toContain(opt.long!);
     });
   }
+  it.each(COMMANDS.map((c) => [`${c.noun} ${c.verb}`.trim(), c] as const))('lists the --help example of %s on its page', async (_, entry) => {
+    const mod = (await entry.load()).default;
+    const page = readFileSync(join(REPO_ROOT, 'docs', 'commands', `${[entry.noun, entry.verb].filter(Boolean).join('-')}.md`), 'utf8');
+    expect(mod.example.startsWith(`coe-audit ${`${entry.noun} ${entry.verb}`.trim()} `)).toBe(true);
+    expect(page.slice(page.indexOf('## Examples')), 'the example --help shows is one of the page\'s Examples').toContain(mod.example);
+  });
 });

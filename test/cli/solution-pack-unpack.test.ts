@@ -131,15 +131,46 @@ describe('coe-audit solution pack --packer pac|auto (stand-in pac)', () => {
 });
 
 describe('coe-audit solution unpack (built CLI)', () => {
-  it('unpacks into the source layout and round-trips', async () => {
+  it('unpacks into the source layout and round-trips (--packagetype Both reads <zip>_managed.zip beside it)', async () => {
     const tree = buildTree(FIXTURES['connector-with-connection-reference']!);
-    const zip = join(tmp(), 'in.zip');
+    const dir = tmp();
+    const zip = join(dir, 'in.zip');
     writeFileSync(zip, packSolution(tree, { packageType: 'Unmanaged' }));
+    writeFileSync(join(dir, 'in_managed.zip'), packSolution(tree, { packageType: 'Managed' }));
     const dst = join(tmp(), 'dst');
-    const r = await runBuiltCli(['solution', 'unpack', '--zipFile', zip, '--Folder', dst]);
+    const r = await runBuiltCli(['solution', 'unpack', '--zipFile', zip, '--Folder', dst, '--packageType', 'both']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${dst}\n`);
     for (const [rel, data] of tree) expect(readFileSync(join(dst, rel)).equals(Buffer.from(data)), rel).toBe(true);
+    // pac's default is Unmanaged: <Managed>0</Managed>.
+    const dst2 = join(tmp(), 'dst');
+    expect((await runBuiltCli(['solution', 'unpack', '--zipfile', zip, '--folder', dst2])).status).toBe(0);
+    expect(readFileSync(join(dst2, 'Other/Solution.xml'), 'utf8')).toContain('<Managed>0</Managed>');
+  });
+
+  it('--allowWrite false writes nothing; --clobber overwrites a read-only file; --allowDelete removes what the zip does not hold', async () => {
+    const zip = join(tmp(), 'in.zip');
+    writeFileSync(zip, packSolution(buildTree(FIXTURES['flow-only']!), { packageType: 'Unmanaged' }));
+    const dst = tmp();
+    writeFileSync(join(dst, 'keep.txt'), 'keep');
+    let r = await runBuiltCli(['solution', 'unpack', '--zipfile', zip, '--folder', dst, '--allowWrite', 'false']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/--allowWrite false: nothing written \(\d+ files: \d+ to write, 0 unchanged, 0 to delete\)/);
+    expect(readdirSync(dst)).toEqual(['keep.txt']);
+    r = await runBuiltCli(['solution', 'unpack', '--zipfile', zip, '--folder', dst]);
+    expect(r.status).toBe(0);
+    const solutionXml = join(dst, 'Other', 'Solution.xml');
+    writeFileSync(solutionXml, 'changed');
+    chmodSync(solutionXml, 0o444);
+    r = await runBuiltCli(['solution', 'unpack', '--zipfile', zip, '--folder', dst]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Other\/Solution\.xml: is read-only; unpack with --clobber/);
+    expect(readFileSync(solutionXml, 'utf8')).toBe('changed');
+    r = await runBuiltCli(['solution', 'unpack', '--zipfile', zip, '--folder', dst, '--clobber', '--allowDelete', 'true']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/unpacked \d+ files \(1 written, \d+ unchanged, 1 deleted\)/);
+    expect(readFileSync(solutionXml, 'utf8')).toContain('<Managed>0</Managed>');
+    expect(existsSync(join(dst, 'keep.txt'))).toBe(false);
   });
 
   it('refuses an unsafe zip with exit 2 and writes nothing', async () => {
@@ -162,16 +193,5 @@ describe('coe-audit solution unpack (built CLI)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/file\/dst: cannot write \(E\w+\); choose a writable --folder location/);
     expect(readFileSync(file, 'utf8')).toBe('keep');
-  });
-
-  it('refuses a non-empty target folder', async () => {
-    const zip = join(tmp(), 'in.zip');
-    writeFileSync(zip, packSolution(buildTree(FIXTURES['flow-only']!), { packageType: 'Unmanaged' }));
-    const dst = tmp();
-    writeFileSync(join(dst, 'keep.txt'), 'keep');
-    const r = await runBuiltCli(['solution', 'unpack', '--zipfile', zip, '--folder', dst]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/exists and is not empty/);
-    expect(readdirSync(dst)).toEqual(['keep.txt']);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText, settingsForCloud } from '../../src/config/index.js';
 import { UsageError } from '../../src/errors.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const T = '11111111-2222-3333-4444-555555555555';
 
@@ -53,7 +53,7 @@ describe('coe-audit.config.yaml', () => {
   });
 
   it('finds the file in the working directory, or serves defaults', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coe-audit-config-'));
+    const dir = makeTempDir('config');
     expect(loadConfig({ cwd: dir })).toEqual({ config: {} });
     writeFileSync(join(dir, 'coe-audit.config.yaml'), 'cloud: gcc\n');
     expect(loadConfig({ cwd: dir }).config).toEqual({ cloud: 'gcc' });

@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runBuiltCli } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** End-to-end: the built CLI, as users run it (npm run build first; npm test does). */
 let work: string;
@@ -10,7 +10,7 @@ let out: string;
 const CLOUD_IDS = ['commercial', 'gcc', 'gcchigh', 'dod'];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'coe-connector-cli-'));
+  work = makeTempDir('connector-cli');
   out = join(work, 'out');
   const r = await runBuiltCli(['connector', 'build', '--cloud', 'all', '--output-directory', out], { cwd: work });
   expect(r.stderr).not.toMatch(/error/);
@@ -141,7 +141,7 @@ describe('coe-audit connector validate (built CLI)', () => {
   it('exits 2 on a folder that does not exist', async () => {
     const r = await runBuiltCli(['connector', 'validate', 'nowhere'], { cwd: work });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/nowhere: cannot read the folder \(ENOENT\)/);
+    expect(r.stderr).toMatch(/nowhere: cannot read: ENOENT \(no such file or folder\)/);
     expect(r.stdout).toBe('');
     noStack(r.stderr);
   });

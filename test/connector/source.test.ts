@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOUDS } from '../../src/clouds/index.js';
@@ -7,6 +6,7 @@ import { buildConnectorVariant, CLIENT_ID_PLACEHOLDER, loadConnectorSource } fro
 import { UsageError } from '../../src/errors.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 import { SOURCE } from './fixtures.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const temps: string[] = [];
 afterEach(() => {
@@ -15,7 +15,7 @@ afterEach(() => {
 
 /** A copy of connector/ to break. */
 function copySource(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'coe-connector-src-'));
+  const dir = makeTempDir('connector-src');
   temps.push(dir);
   cpSync(join(REPO_ROOT, 'connector'), dir, { recursive: true });
   return dir;

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 export const CURRENT_HEADER = 'RecordId,CreationDate,RecordType,Operation,UserId,AuditData,AssociatedAdminUnits,AssociatedAdminUnitsNames';
 export const LEGACY_HEADER = 'CreationDate,UserIds,Operations,AuditData';
 
-export const tmp = (): string => mkdtempSync(join(tmpdir(), 'coe-audit-csv-'));
+export const tmp = (): string => makeTempDir('csv');
 
 /** Writes `content` to a fresh temp folder and returns the file path. */
 export function fixture(content: string | Buffer, name = 'AuditLog.csv'): string {

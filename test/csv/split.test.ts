@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitCsv } from '../../src/csv/index.js';
 import { UsageError } from '../../src/errors.js';
@@ -55,13 +55,14 @@ describe('splitCsv', () => {
     expect(readdirSync(out).sort()).toEqual(r.parts.map((p) => p.file));
   });
 
-  it('writes next to the source by default and keeps LF files and a last record without a line end', async () => {
+  it('writes a <base>-parts folder next to the source by default and keeps LF files and a last record without a line end', async () => {
     const body = rows(4, '\n');
     const last = body[3]!.slice(0, -1);
     const file = fixture(CURRENT_HEADER + '\n' + body.slice(0, 3).join('') + last, 'export.2025.csv');
     const r = await splitCsv({ file, rows: 2 });
     expect(r.bom).toBe(false);
     const dir = r.outputDirectory;
+    expect(dir).toBe(join(dirname(file), 'export.2025-parts'));
     expect(partsOf(dir)).toEqual(['export.2025-part-0001.csv', 'export.2025-part-0002.csv']);
     expect(readFileSync(join(dir, 'export.2025-part-0002.csv'), 'utf8')).toBe(CURRENT_HEADER + '\n' + body[2] + last);
   });
@@ -113,7 +114,9 @@ describe('splitCsv', () => {
     const e = await expectUsageError(splitCsv({ file, rows: 1, outputDirectory: out }), /never closed/);
     expect(e.problems[0]!.line).toBe(lineOfBroken);
     expect(e.message).toContain(`AuditLog.csv:${lineOfBroken}:`);
-    expect(readdirSync(out)).toEqual([]);
+    // A refused split leaves no output folder, not even an empty one, and no staging folder next to it.
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dirname(out))).toEqual([]);
   });
 
   it('refuses a file that is not a Purview export, saying which headers were expected', async () => {
@@ -133,15 +136,25 @@ describe('splitCsv', () => {
     expect(e.problems[0]!.line).toBe(2);
   });
 
-  it('replaces the parts of an earlier split and removes the stale ones', async () => {
+  it('replaces the parts folder of an earlier split whole and lists the parts it no longer has', async () => {
+    const file = fixture(CURRENT_HEADER + '\r\n' + rows(4).join(''));
+    const out = tmp();
+    writeFileSync(join(out, 'AuditLog-part-0001.csv'), 'old');
+    writeFileSync(join(out, 'AuditLog-part-0009.csv'), 'old');
+    const r = await splitCsv({ file, rows: 2, outputDirectory: out });
+    expect(r.removedStaleParts).toEqual(['AuditLog-part-0009.csv']);
+    expect(readdirSync(out).sort()).toEqual(['AuditLog-part-0001.csv', 'AuditLog-part-0002.csv']);
+    expect(readFileSync(join(out, 'AuditLog-part-0001.csv'), 'utf8')).not.toBe('old');
+    expect(readdirSync(dirname(out)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses a parts folder that holds other files, and leaves it untouched', async () => {
     const file = fixture(CURRENT_HEADER + '\r\n' + rows(4).join(''));
     const out = tmp();
     writeFileSync(join(out, 'AuditLog-part-0009.csv'), 'old');
     writeFileSync(join(out, 'other.csv'), 'keep');
-    const r = await splitCsv({ file, rows: 2, outputDirectory: out });
-    expect(r.removedStaleParts).toEqual(['AuditLog-part-0009.csv']);
-    expect(readdirSync(out).sort()).toEqual(['AuditLog-part-0001.csv', 'AuditLog-part-0002.csv', 'other.csv']);
-    expect(existsSync(join(out, 'AuditLog-part-0009.csv'))).toBe(false);
+    await expectUsageError(splitCsv({ file, rows: 2, outputDirectory: out }), /not parts of this export \(other\.csv\).*replaced whole/);
+    expect(readdirSync(out).sort()).toEqual(['AuditLog-part-0009.csv', 'other.csv']);
   });
 
   it('writes no part for a file with only a header', async () => {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFlows, simulateFlows } from '../../src/flowrun/index.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { packSolution, readSourceTree, validateSolution } from '../../src/solution/index.js';
 import { REPO_ROOT, runCliInProcess } from '../helpers/run-cli.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'coe', 'solution');
 const SUBSCRIPTION = 'coe-audit | Office 365 Management API Subscription';
@@ -111,7 +111,7 @@ describe('flow run --start-emulator with the generated flows', () => {
   });
 
   it('finds the flow by display name in a solution zip (unpacked in memory)', async () => {
-    const zip = join(mkdtempSync(join(tmpdir(), 'coe-flowrun-')), 'CoEAuditLogs.zip');
+    const zip = join(makeTempDir('flowrun'), 'CoEAuditLogs.zip');
     writeFileSync(zip, packSolution(readSourceTree(GOLDEN), { packageType: 'Unmanaged' }));
     const r = await runCliInProcess(['flow', 'run', SUBSCRIPTION, '--solution', zip, '--start-emulator', '--input', '{"text":"list"}', '--now', '2026-03-01T08:00:00Z', '--output', 'json']);
     expect(r.status, r.stderr).toBe(0);
@@ -122,5 +122,11 @@ describe('flow run --start-emulator with the generated flows', () => {
     const r = await runCliInProcess(['flow', 'run', SYNC, '--solution', GOLDEN, '--start-emulator', '--emulator', 'http://127.0.0.1:1']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/either --emulator <managementUrl> or --start-emulator/);
+  });
+
+  it('flow simulate ends its text output with the verdict', async () => {
+    const r = await runCliInProcess(['flow', 'simulate', '--events', '40', '--hours', '1', '--seed', '3', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('PASS: every run succeeded and every launch was written once');
   });
 });

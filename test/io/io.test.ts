@@ -1,11 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { decodeUtf8, locateYamlPath, parseYaml, readUtf8File, stableJson, writeTreeAtomic } from '../../src/io/index.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'coe-audit-io-'));
+const tmp = () => makeTempDir('io');
 
 describe('YAML', () => {
   it('reports syntax errors with file, line and column', () => {

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseXml, serializeXml, type SourceTree, type XElement, type XNode } from '../../src/solution/index.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
-export const tmp = (prefix = 'coe-audit-solution-') => mkdtempSync(join(tmpdir(), prefix));
+export const tmp = (label = 'solution') => makeTempDir(label);
 
 /** XML as a tree for comparisons: whitespace between elements and attribute order do not matter. */
 export function canonicalXml(data: Uint8Array | string, file = 'x.xml'): string {

@@ -197,6 +197,42 @@ describe.skipIf(!HAS_SHARED)('pac-corpus: 20 public solutions against the zips p
   }
 });
 
+describe.skipIf(!HAS_SHARED)('pac-corpus: packing is deterministic', () => {
+  it('two packs of every corpus solution are byte-identical, and packing the unpacked zip gives the same bytes again', () => {
+    const timestamp = new Date('2025-01-31T12:00:00Z');
+    for (const solution of Object.keys(EXPECTED)) {
+      const tree = readSourceTree(join(CORPUS, solution, 'source'));
+      const first = packSolution(tree, { packageType: 'Unmanaged', timestamp });
+      expect(Buffer.from(packSolution(tree, { packageType: 'Unmanaged', timestamp })).equals(first), solution).toBe(true);
+      const again = packSolution(unpackSolution(first, { packageType: 'Unmanaged' }), { packageType: 'Unmanaged', timestamp });
+      expect(Buffer.from(again).equals(first), `${solution}: pack(unpack(pack(src)))`).toBe(true);
+    }
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('pac-corpus: --packagetype Both', () => {
+  it('packing Both from each <Managed>2</Managed> source and unpacking Both from the two zips gives the source back, _managed.xml files included', () => {
+    let both = 0;
+    for (const solution of Object.keys(EXPECTED)) {
+      const tree = readSourceTree(join(CORPUS, solution, 'source'));
+      if (!Buffer.from(tree.get('Other/Solution.xml')!).toString('utf8').includes('<Managed>2</Managed>')) {
+        expect(() => packSolution(tree, { packageType: 'Managed' }), solution).toThrow(/<Managed>0<\/Managed> is a source unpacked as Unmanaged/);
+        continue;
+      }
+      both++;
+      const managedZip = { zip: packSolution(tree, { packageType: 'Managed' }), origin: `${solution}_managed.zip` };
+      const back = unpackSolution(packSolution(tree, { packageType: 'Unmanaged' }), { packageType: 'Both', managedZip });
+      const expected = [...tree.keys()].filter((rel) => !rel.startsWith('CanvasApps/src/')).sort();
+      expect([...back.keys()].sort(), solution).toEqual(expected);
+      for (const rel of expected) {
+        const same = rel.endsWith('.xml') ? canonicalXml(back.get(rel)!, rel) === canonicalXml(tree.get(rel)!, rel) : normalisedText(back.get(rel)!) === normalisedText(tree.get(rel)!);
+        expect(same, `${solution}: ${rel}`).toBe(true);
+      }
+    }
+    expect(both).toBe(18);
+  });
+});
+
 describe.skipIf(HAS_SHARED)('pac-corpus: 20 public solutions against the zips pac made', () => {
   it.skip(SHARED_SKIP_REASON, () => {});
 });

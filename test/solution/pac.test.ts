@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isoTimestamp, normalisePacFlags } from '../../src/cli/pac-options.js';
+import { Option } from 'commander';
+import { normaliseArgs } from '../../src/cli/options.js';
+import { isoTimestamp } from '../../src/cli/timestamp-option.js';
 import { RuntimeError, UsageError } from '../../src/errors.js';
 import { locatePac, pacPackArgs, runPac, type Spawner } from '../../src/solution/index.js';
 
@@ -41,8 +43,8 @@ describe('runPac', () => {
 
 describe('pac-style flags', () => {
   it('rewrites case variants of known long options only, before --', () => {
-    const longs = ['--zipfile', '--folder', '--packagetype'];
-    expect(normalisePacFlags(['--zipFile', 'a.zip', '--FOLDER=src', '--packageType', 'Both', '--other', '--', '--ZIPFILE'], longs)).toEqual([
+    const options = ['--zipfile <zip>', '--folder <src>', '--packagetype <type>'].map((f) => new Option(f));
+    expect(normaliseArgs(['--zipFile', 'a.zip', '--FOLDER=src', '--packageType', 'Both', '--other', '--', '--ZIPFILE'], options)).toEqual([
       '--zipfile', 'a.zip', '--folder=src', '--packagetype', 'Both', '--other', '--', '--ZIPFILE',
     ]);
   });

@@ -170,6 +170,18 @@ describe('packSolution refuses bad sources with the file and place', () => {
     }
   });
 
+  it('a source unpacked as one type packs only as that type (<Managed>0</Managed> or 1); 2 packs either way', () => {
+    const withManaged = (v: string) => {
+      const src = base();
+      src.set('Other/Solution.xml', bytes(text(src.get('Other/Solution.xml'))!.replace('<Managed>2</Managed>', `<Managed>${v}</Managed>`)));
+      return src;
+    };
+    expect(usageError(() => pack(withManaged('0'), 'Managed')).message).toMatch(/^Other\/Solution\.xml:\d+:\d+: <Managed>0<\/Managed> is a source unpacked as Unmanaged, which packs only as Unmanaged .*--packagetype Unmanaged/);
+    expect(usageError(() => pack(withManaged('1'), 'Unmanaged')).message).toMatch(/<Managed>1<\/Managed> is a source unpacked as Managed, which packs only as Managed/);
+    expect(entry(pack(withManaged('1'), 'Managed'), 'solution.xml')).toContain('<Managed>1</Managed>');
+    expect(entry(pack(withManaged('0'), 'Unmanaged'), 'solution.xml')).toContain('<Managed>0</Managed>');
+  });
+
   it('a missing <Managed>', () => {
     const src = base();
     src.set('Other/Solution.xml', bytes(text(src.get('Other/Solution.xml'))!.replace('<Managed>2</Managed>', '')));

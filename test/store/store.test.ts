@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { createStore, loadStore, parseFilter } from '../../src/store/index.js';
 import { DataverseError } from '../../src/wdl/index.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
@@ -115,7 +115,7 @@ describe('writes', () => {
 });
 
 describe('seed files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coe-store-'));
+  const dir = makeTempDir('store');
   it('loads YAML with apps and environment variables', () => {
     const f = join(dir, 'seed.yaml');
     writeFileSync(f, `apps:\n  - id: ${A}\n    displayName: Alpha\nenvironmentVariables:\n  - schemaName: admin_TenantID\n    type: String\n    value: t-1\n`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { packSolution, parseXml, readZip, unpackSolution, type SourceTree, type XElement } from '../../src/solution/index.js';
+import { packSolution, parseXml, readZip, unpackSolution, writeZip, type SourceTree, type XElement } from '../../src/solution/index.js';
 import { buildTree } from './fixtures.js';
 import { bytes, text } from './helpers.js';
 
-/** Tables, their forms, views and ribbon, option sets and relationships: merged into customizations.xml and split back. */
+/** Split-out components (tables with forms, views and ribbon, option sets, relationships, canvas apps, web resources, apps): merged into customizations.xml and split back. */
 const BOM = '\uFEFF';
 const DECL = '<?xml version="1.0" encoding="utf-8"?>\n';
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
@@ -146,5 +146,111 @@ describe('tables in the native packer', () => {
     const c = tableSource();
     c.set('Entities/coe_App/FormXml/main/{1}_managed.xml', file(form('{1}', '')));
     expect(() => packSolution(c, { packageType: 'Managed' })).toThrow(/_managed\.xml: is the managed form of .*\{1\}\.xml, which is not in the folder/);
+  });
+
+  it('pack --packagetype Both from one source, then unpack Both from the two zips, gives the source back with its _managed.xml forms', () => {
+    const src = tableSource();
+    src.set(`Entities/coe_Launch/FormXml/main/${FORM_MAIN_2}_managed.xml`, file(form(FORM_MAIN_2, '')));
+    src.set(`Entities/coe_Launch/FormXml/card/${FORM_CARD}_managed.xml`, file(form(FORM_CARD, '')));
+    const unmanaged = packSolution(src, { packageType: 'Unmanaged' });
+    const managed = packSolution(src, { packageType: 'Managed' });
+    const back = unpackSolution(unmanaged, { packageType: 'Both', managedZip: { zip: managed, origin: 'x_managed.zip' } });
+    expect([...back.keys()].sort()).toEqual([...src.keys()].sort());
+    for (const [rel, data] of src) expect(text(back.get(rel)), rel).toBe(text(data));
+  });
+
+  it('unpacks a Managed zip with --packagetype Managed (<Managed>1</Managed>, the managed forms), and refuses the wrong type', () => {
+    const managed = packSolution(tableSource(), { packageType: 'Managed' });
+    const back = unpackSolution(managed, { packageType: 'Managed', origin: 'm.zip' });
+    expect(text(back.get('Other/Solution.xml'))).toContain('<Managed>1</Managed>');
+    expect(text(back.get(`Entities/coe_Launch/FormXml/main/${FORM_MAIN}.xml`))).toContain('<label description="" languagecode="1033" />');
+    expect(() => unpackSolution(managed, { packageType: 'Unmanaged', origin: 'm.zip' })).toThrow(/m\.zip:solution\.xml:\d+:\d+: is a managed solution, where an unmanaged one is expected; choose --packagetype Managed/);
+    const unmanaged = packSolution(tableSource(), { packageType: 'Unmanaged' });
+    expect(() => unpackSolution(unmanaged, { packageType: 'Both', managedZip: { zip: unmanaged, origin: 'u_managed.zip' } })).toThrow(/u_managed\.zip:solution\.xml:\d+:\d+: is an unmanaged solution, where a managed one/);
+  });
+});
+
+describe('canvas apps, web resources, app modules in the native packer', () => {
+  const APP = 'coe_auditapp_1a2b3';
+  const appSource = (): SourceTree => {
+    const tree = buildTree({ uniqueName: 'CoEAuditApps' });
+    // The placeholders unpack leaves where it split the components out (the canonical source form).
+    const cust = text(tree.get('Other/Customizations.xml'))!
+      .replace('  <optionsets />\n', '  <optionsets />\n  <WebResources />\n')
+      .replace('  <CustomControls />\n', '  <CustomControls />\n  <AppModules />\n')
+      .replace('  <EntityDataProviders />\n', '  <EntityDataProviders />\n  <CanvasApps />\n');
+    tree.set('Other/Customizations.xml', bytes(cust));
+    tree.set(`CanvasApps/${APP}.meta.xml`, file(`<CanvasApp ${XSI}>
+  <Name>${APP}</Name>
+  <GalleryItemId xsi:nil="true"></GalleryItemId>
+  <BackgroundImageUri>/CanvasApps/${APP}_BackgroundImageUri</BackgroundImageUri>
+  <DocumentUri>/CanvasApps/${APP}_DocumentUri.msapp</DocumentUri>
+  <AdditionalUris>
+    <AdditionalUri>/CanvasApps/${APP}_AdditionalUris0_identity.json</AdditionalUri>
+  </AdditionalUris>
+</CanvasApp>`));
+    tree.set(`CanvasApps/${APP}_BackgroundImageUri`, bytes('png'));
+    tree.set(`CanvasApps/${APP}_DocumentUri.msapp`, bytes('msapp'));
+    tree.set(`CanvasApps/${APP}_AdditionalUris0_identity.json`, bytes('{}'));
+    tree.set(`CanvasApps/src/${APP}/Src/App.pa.yaml`, bytes('App: {}'));
+    tree.set('WebResources/coe_about.data.xml', file(`<WebResource ${XSI}>
+  <Name>coe_about</Name>
+  <FileName>/WebResources/coe_about3265B45D-C444-EE11-BDF3-00224830E492</FileName>
+</WebResource>`));
+    tree.set('WebResources/coe_about', bytes('<html></html>'));
+    tree.set('AppModules/coe_Audit/AppModule.xml', file('<AppModule>\n  <UniqueName>coe_Audit</UniqueName>\n</AppModule>'));
+    return tree;
+  };
+
+  it('packs each canvas app file in the order its .meta.xml names it, web resources under their <FileName>, and not CanvasApps/src/', () => {
+    const entries = readZip(packSolution(appSource(), { packageType: 'Unmanaged' }), 'z');
+    expect(entries.map((e) => e.name)).toEqual([
+      'customizations.xml',
+      'solution.xml',
+      'WebResources/coe_about3265B45D-C444-EE11-BDF3-00224830E492',
+      `CanvasApps/${APP}_BackgroundImageUri`,
+      `CanvasApps/${APP}_DocumentUri.msapp`,
+      `CanvasApps/${APP}_AdditionalUris0_identity.json`,
+      '[Content_Types].xml',
+    ]);
+    const root = parseXml(entries[0]!.data, 'customizations.xml').root;
+    expect(kids(root).map((c) => c.name)).toContain('CanvasApps');
+    expect(kids(one(root, 'CanvasApps')).map((c) => c.name)).toEqual(['CanvasApp']);
+    expect(kids(one(root, 'WebResources')).map((c) => c.name)).toEqual(['WebResource']);
+    expect(kids(one(root, 'AppModules')).map((c) => c.name)).toEqual(['AppModule']);
+  });
+
+  it('unpack(pack(src)) gives the source back byte for byte, but for CanvasApps/src/ (pac --processCanvasApps output)', () => {
+    const src = appSource();
+    const back = unpackSolution(packSolution(src, { packageType: 'Unmanaged' }));
+    const expected = [...src.keys()].filter((k) => !k.startsWith('CanvasApps/src/')).sort();
+    expect([...back.keys()].sort()).toEqual(expected);
+    for (const rel of expected) expect(text(back.get(rel)), rel).toBe(text(src.get(rel)));
+  });
+
+  it('a canvas app file that is missing is refused; when only CanvasApps/src/ holds it, the message says pac builds it from there', () => {
+    const a = appSource();
+    a.delete(`CanvasApps/${APP}_DocumentUri.msapp`);
+    expect(() => packSolution(a, { packageType: 'Unmanaged' })).toThrow(/<DocumentUri> names \/CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp, which pac builds from CanvasApps\/src\/coe_auditapp_1a2b3\/ .*--packer pac/);
+    a.delete(`CanvasApps/src/${APP}/Src/App.pa.yaml`);
+    expect(() => packSolution(a, { packageType: 'Unmanaged' })).toThrow(/<DocumentUri> names \/CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp, but CanvasApps\/coe_auditapp_1a2b3_DocumentUri\.msapp is not in the folder/);
+  });
+});
+
+describe('unpack keeps a component inline when its name cannot be a safe file name', () => {
+  it('a table named ../x and a relationship of table a/b stay in Other/Customizations.xml, whole, and nothing is written outside', () => {
+    const src = tableSource();
+    const zip = readZip(packSolution(src, { packageType: 'Unmanaged' }), 'z');
+    const cust = text(zip[0]!.data)!
+      .replace('<Name LocalizedName="coe_App" OriginalName="coe_App">coe_App</Name>', '<Name LocalizedName="x" OriginalName="x">../x</Name>')
+      .replace('<ReferencedEntityName>SystemUser</ReferencedEntityName>', '<ReferencedEntityName>a/b</ReferencedEntityName>');
+    const evil = writeZip(zip.map((e, i) => (i === 0 ? { name: e.name, data: bytes(cust) } : e)));
+    const back = unpackSolution(evil);
+    expect([...back.keys()].filter((k) => k.includes('..') || k.startsWith('Other/Relationships'))).toEqual([]);
+    expect([...back.keys()].filter((k) => k.startsWith('Entities/')).every((k) => k.startsWith('Entities/coe_Launch/'))).toBe(true);
+    const kept = text(back.get('Other/Customizations.xml'))!;
+    expect(kept).toContain('<Name LocalizedName="x" OriginalName="x">../x</Name>');
+    expect(kept).toContain('<ReferencedEntityName>a/b</ReferencedEntityName>');
+    expect(kept).toContain('<RibbonDiffXml>');
   });
 });

@@ -1,7 +1,9 @@
+import { Option } from 'commander';
+import type { Edition } from '../audit-solution/index.js';
 import { formatRunText, runFlowRequest } from '../flowrun/index.js';
 import { stableJson } from '../io/index.js';
 import type { CommandModule } from './command-module.js';
-import { outputOption } from './options.js';
+import { choice, outputOption } from './options.js';
 
 interface Options {
   solution?: string;
@@ -12,6 +14,7 @@ interface Options {
   now?: string;
   emulator?: string;
   startEmulator?: boolean;
+  edition: Edition;
   output: 'json' | 'text';
 }
 
@@ -32,6 +35,7 @@ const command: CommandModule = {
       .option('--emulator <managementUrl>', 'send the flow\'s HTTP calls to a running emulator (coe-audit emulator start)')
       .option('--start-emulator', 'start the emulator in-process on the run\'s virtual clock, with its tenant, client and apps in the store')
       .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')
+      .addOption(new Option('--edition <edition>', 'whose tables the local store holds: coe (CoE Core tables) or standalone (its own tables)').argParser(choice(['coe', 'standalone'] as const)).default('coe'))
       .addOption(outputOption())
       .action(async (flow: string | undefined, opts: Options) => {
         const report = await runFlowRequest({
@@ -45,6 +49,7 @@ const command: CommandModule = {
           ...(opts.csv !== undefined ? { csvFile: opts.csv } : {}),
           ...(opts.emulator ? { emulatorUrl: opts.emulator } : {}),
           ...(opts.startEmulator ? { startEmulator: true } : {}),
+          edition: opts.edition,
           keyVault: () => ctx.env.COE_AUDIT_CLIENT_SECRET,
         });
         ctx.stdout(opts.output === 'json' ? stableJson(report.result) : formatRunText(report.result));

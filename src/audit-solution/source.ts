@@ -77,6 +77,14 @@ const PUBLISHER_SCHEMA = {
     optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
   },
 } as const;
+/** The identity of an edition's solution (manifest, standalone). */
+const IDENTITY = {
+  uniqueName: { type: 'string', pattern: NAME },
+  displayName: text,
+  description: text,
+  version: { type: 'string', pattern: VERSION },
+  publisher: PUBLISHER_SCHEMA,
+} as const;
 
 export const SOLUTION_SOURCE_SCHEMA = {
   type: 'object',
@@ -87,13 +95,7 @@ export const SOLUTION_SOURCE_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['uniqueName', 'displayName', 'description', 'version', 'publisher'],
-      properties: {
-        uniqueName: { type: 'string', pattern: NAME },
-        displayName: text,
-        description: text,
-        version: { type: 'string', pattern: VERSION },
-        publisher: PUBLISHER_SCHEMA,
-      },
+      properties: IDENTITY,
     },
     coreSolution: {
       type: 'object',
@@ -106,11 +108,7 @@ export const SOLUTION_SOURCE_SCHEMA = {
       additionalProperties: false,
       required: ['uniqueName', 'displayName', 'description', 'publisher', 'connectionReference'],
       properties: {
-        uniqueName: { type: 'string', pattern: NAME },
-        displayName: text,
-        description: text,
-        version: { type: 'string', pattern: VERSION },
-        publisher: PUBLISHER_SCHEMA,
+        ...IDENTITY,
         connectionReference: {
           type: 'object',
           additionalProperties: false,
@@ -229,13 +227,7 @@ export function applySolutionConfig(source: SolutionSource, config: CoeAuditConf
       uniqueName: s.uniqueName ?? source.manifest.uniqueName,
       displayName: s.displayName ?? source.manifest.displayName,
       version: s.version ?? source.manifest.version,
-      publisher: {
-        ...source.manifest.publisher,
-        uniqueName: s.publisher?.uniqueName ?? source.manifest.publisher.uniqueName,
-        displayName: s.publisher?.displayName ?? source.manifest.publisher.displayName,
-        prefix: s.publisher?.prefix ?? source.manifest.publisher.prefix,
-        optionValuePrefix: s.publisher?.optionValuePrefix ?? source.manifest.publisher.optionValuePrefix,
-      },
+      publisher: withPublisher(source.manifest.publisher, s.publisher),
     },
     connectionReference: { ...source.connectionReference, logicalName: s.connectionReferenceLogicalName ?? source.connectionReference.logicalName },
     standalone: {
@@ -243,15 +235,20 @@ export function applySolutionConfig(source: SolutionSource, config: CoeAuditConf
       uniqueName: st.uniqueName ?? source.standalone.uniqueName,
       displayName: st.displayName ?? source.standalone.displayName,
       ...(st.version ?? source.standalone.version ? { version: st.version ?? source.standalone.version } : {}),
-      publisher: {
-        ...source.standalone.publisher,
-        uniqueName: st.publisher?.uniqueName ?? source.standalone.publisher.uniqueName,
-        displayName: st.publisher?.displayName ?? source.standalone.publisher.displayName,
-        prefix: st.publisher?.prefix ?? source.standalone.publisher.prefix,
-        optionValuePrefix: st.publisher?.optionValuePrefix ?? source.standalone.publisher.optionValuePrefix,
-      },
+      publisher: withPublisher(source.standalone.publisher, st.publisher),
       connectionReference: { ...source.standalone.connectionReference, name: st.connectionReferenceName ?? source.standalone.connectionReference.name },
     },
+  };
+}
+
+/** A publisher with the keys the configuration sets. */
+function withPublisher(p: PublisherSource, set: Partial<Omit<PublisherSource, 'description'>> = {}): PublisherSource {
+  return {
+    ...p,
+    uniqueName: set.uniqueName ?? p.uniqueName,
+    displayName: set.displayName ?? p.displayName,
+    prefix: set.prefix ?? p.prefix,
+    optionValuePrefix: set.optionValuePrefix ?? p.optionValuePrefix,
   };
 }
 

@@ -4,6 +4,7 @@ import type { TokenProvider } from './auth.js';
 import { CONTENT_TYPES, type ContentType } from './content-types.js';
 import { afMessage, explainApiError } from './error-catalogue.js';
 import type { HttpClient, HttpResponse } from './http.js';
+import { createRecordSink } from './record-sink.js';
 
 /** What every Activity API call needs: the HTTP module, a token source and where to call. */
 export interface ApiSession {
@@ -268,18 +269,11 @@ export interface PullResult {
   stats: PullStats;
 }
 
-interface Kept {
-  id: string;
-  time: string;
-  record?: AuditRecord;
-  line?: string;
-}
-
 /** `content pull`: slices, pages, bounded-concurrency blob downloads, de-duplication by record Id. */
 export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullResult> {
   const slices = planSlices(o.start, o.end, o.now);
   const concurrency = Math.max(1, o.concurrency ?? 8);
-  const wanted = new Set((o.operations ?? []).map((x) => x.toLowerCase()));
+  const sink = createRecordSink(o);
   const requests0 = s.http.stats.requests;
   const retries0 = s.http.stats.retries;
   const stats: PullStats = {
@@ -296,7 +290,6 @@ export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullRe
     requests: 0,
     retries: 0,
   };
-  const byId = new Map<string, Kept | null>();
   const contentIds = new Set<string>();
   const running = new Set<Promise<void>>();
   let failure: unknown;
@@ -307,21 +300,8 @@ export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullRe
       const res = await callApi(s, 'GET', item.contentUri);
       const records = parseJson<AuditRecord[]>(res, `the blob ${item.contentId}`);
       if (!Array.isArray(records)) throw new RuntimeError(`the blob ${item.contentId} is not a JSON array`);
-      for (const r of records) {
-        const id = String(r['Id'] ?? '');
-        if (byId.has(id)) {
-          stats.duplicateRecords++;
-          continue;
-        }
-        if (wanted.size > 0 && !wanted.has(String(r['Operation'] ?? '').toLowerCase())) {
-          stats.filteredOut++;
-          byId.set(id, null);
-          continue;
-        }
-        const time = String(r['CreationTime'] ?? '');
-        byId.set(id, o.serialize ? { id, time, line: o.serialize(r) } : { id, time, record: r });
-        stats.records++;
-      }
+      sink.add(records);
+      Object.assign(stats, sink.counts);
       stats.blobsFetched++;
       progress();
     } catch (e) {
@@ -359,14 +339,7 @@ export async function pullContent(s: ApiSession, o: PullOptions): Promise<PullRe
   if (failure) throw failure;
   stats.requests = s.http.stats.requests - requests0;
   stats.retries = s.http.stats.retries - retries0;
-  const kept = [...byId.values()].filter((k): k is Kept => k !== null);
-  kept.sort((a, b) => cmp(a.time, b.time) || cmp(a.id, b.id));
-  if (o.serialize) return { records: [], lines: kept.map((k) => k.line!), stats };
-  return { records: kept.map((k) => k.record!), lines: [], stats };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return { ...sink.finish(), stats };
 }
 
 /** Whether any content is listed in [start, end): one page is enough. */

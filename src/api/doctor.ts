@@ -1,11 +1,13 @@
 import { ApiError, hasContent, listSubscriptions, type ApiSession } from './activity.js';
 import { TokenError } from './auth.js';
 import { ACTIVITY_FEED_READ } from './content-types.js';
+import { callGraph, GraphApiError, type GraphSession } from './graph.js';
+import { AUDIT_LOGS_QUERY_READ_ALL } from './graph-schema.js';
 import type { ApiFlags, ApiSettings } from './settings.js';
 import { resolveApiSettings } from './settings.js';
 
 export interface DoctorCheck {
-  id: 'configuration' | 'token' | 'roles' | 'subscription' | 'content';
+  id: 'configuration' | 'token' | 'roles' | 'subscription' | 'content' | 'graph-cloud' | 'graph-roles' | 'graph-queries';
   title: string;
   status: 'pass' | 'fail' | 'skipped';
   /** What was found. */
@@ -25,6 +27,9 @@ export interface DoctorDeps {
   cwd: string;
   now: () => number;
   openSession: (settings: ApiSettings) => ApiSession;
+  /** `graph`: check the Graph audit log query API instead of the Management API (needs openGraphSession). */
+  api?: 'management' | 'graph';
+  openGraphSession?: (settings: ApiSettings) => GraphSession;
 }
 
 const TITLES: Record<DoctorCheck['id'], string> = {
@@ -33,11 +38,18 @@ const TITLES: Record<DoctorCheck['id'], string> = {
   roles: 'token roles contain ActivityFeed.Read',
   subscription: 'Audit.General subscription is enabled',
   content: 'content listed in the last 24 hours',
+  'graph-cloud': 'the cloud offers the Graph audit log query API',
+  'graph-roles': `token roles contain ${AUDIT_LOGS_QUERY_READ_ALL}`,
+  'graph-queries': 'Graph answers GET /security/auditLog/queries',
 };
-const ORDER: DoctorCheck['id'][] = ['configuration', 'token', 'roles', 'subscription', 'content'];
+const ORDERS: Record<'management' | 'graph', DoctorCheck['id'][]> = {
+  management: ['configuration', 'token', 'roles', 'subscription', 'content'],
+  graph: ['configuration', 'graph-cloud', 'token', 'graph-roles', 'graph-queries'],
+};
 
 /** Runs the checks in order and stops at the first failure; later checks are reported as skipped. */
 export async function runDoctor(d: DoctorDeps): Promise<DoctorResult> {
+  const ORDER = ORDERS[d.api ?? 'management'];
   const checks: DoctorCheck[] = [];
   const pass = (id: DoctorCheck['id'], detail: string) => checks.push({ id, title: TITLES[id], status: 'pass', detail });
   const finish = (id: DoctorCheck['id'], detail: string, fix: string): DoctorResult => {
@@ -56,8 +68,9 @@ export async function runDoctor(d: DoctorDeps): Promise<DoctorResult> {
   if (!s) return finish('configuration', resolved.problems.join('; '), 'Fix each problem listed, then run coe-audit doctor again.');
   pass(
     'configuration',
-    `cloud ${s.cloud.displayName} (${s.sources.cloud}), tenant ${s.tenantId}, client ${s.clientId}, credential from ${s.sources.credential}, authority ${s.authorityUrl}, management API ${s.managementUrl}, audience ${s.audience}${s.configFile ? `, config ${s.configFile}` : ''}`,
+    `cloud ${s.cloud.displayName} (${s.sources.cloud}), tenant ${s.tenantId}, client ${s.clientId}, credential from ${s.sources.credential}, authority ${s.authorityUrl}, ${d.api === 'graph' ? `Graph ${s.graphUrl}, audience ${s.graphAudience}` : `management API ${s.managementUrl}, audience ${s.audience}`}${s.configFile ? `, config ${s.configFile}` : ''}`,
   );
+  if (d.api === 'graph') return graphChecks(d, s, pass, finish, checks);
 
   const session = d.openSession(s);
   try {
@@ -110,6 +123,51 @@ export async function runDoctor(d: DoctorDeps): Promise<DoctorResult> {
       );
     }
     pass('content', `content is listed for the last 24 hours (${count} blob${count === 1 ? '' : 's'} on the first page)`);
+    return { ok: true, checks };
+  } finally {
+    session.http.close();
+  }
+}
+
+/** The Graph half of doctor: availability in the cloud, a Graph token, its role, and the queries endpoint answering. */
+async function graphChecks(
+  d: DoctorDeps,
+  s: ApiSettings,
+  pass: (id: DoctorCheck['id'], detail: string) => void,
+  finish: (id: DoctorCheck['id'], detail: string, fix: string) => DoctorResult,
+  checks: DoctorCheck[],
+): Promise<DoctorResult> {
+  if (!s.cloud.graphAuditQueriesAvailable) {
+    return finish('graph-cloud', `${s.cloud.displayName}: ${s.cloud.graphAuditQueriesBasis}`, `Use the Management Activity API in ${s.cloud.displayName}: run coe-audit doctor without --api graph.`);
+  }
+  pass('graph-cloud', `${s.cloud.displayName}: ${s.cloud.graphAuditQueriesBasis}`);
+  if (!d.openGraphSession) throw new Error('doctor --api graph needs openGraphSession');
+  const session = d.openGraphSession(s);
+  try {
+    let claims: Record<string, unknown>;
+    try {
+      claims = (await session.tokens.getToken()).claims;
+    } catch (e) {
+      const aadsts = e instanceof TokenError ? e.aadsts : undefined;
+      return finish('token', (e as Error).message, aadsts ? `Fix what ${aadsts} names in the app registration or in the flags, then run doctor again.` : `Check that ${s.authorityUrl} is reachable and is the authority of the ${s.cloud.displayName} cloud.`);
+    }
+    pass('token', `token issued for audience ${String(claims.aud ?? '')} by tenant ${String(claims.tid ?? '?')} to app ${String(claims.appid ?? '?')}`);
+    const roles = Array.isArray(claims.roles) ? (claims.roles as unknown[]).map(String) : [];
+    if (!roles.includes(AUDIT_LOGS_QUERY_READ_ALL)) {
+      return finish(
+        'graph-roles',
+        roles.length === 0 ? 'the Graph token has no roles claim: the app has no Microsoft Graph Application permission with admin consent' : `the Graph token's roles are ${roles.join(', ')}`,
+        `Add the Application permission ${AUDIT_LOGS_QUERY_READ_ALL} of Microsoft Graph to the app registration and grant admin consent (a delegated permission does not count for client credentials).`,
+      );
+    }
+    pass('graph-roles', `roles: ${roles.join(', ')}`);
+    try {
+      const res = await callGraph(session, 'GET', 'security/auditLog/queries');
+      const n = (JSON.parse(res.body) as { value?: unknown[] }).value?.length ?? 0;
+      pass('graph-queries', `${session.graphUrl}/${session.version}/security/auditLog/queries answered (${n} quer${n === 1 ? 'y' : 'ies'} listed)`);
+    } catch (e) {
+      return finish('graph-queries', (e as Error).message, e instanceof GraphApiError ? 'See the explanation above.' : 'Check that the Graph URL is reachable from this machine.');
+    }
     return { ok: true, checks };
   } finally {
     session.http.close();

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { RuntimeError } from '../errors.js';
 import { systemClock, type Clock } from './clock.js';
@@ -31,6 +32,11 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Extra CA certificates (PEM) to trust besides the system's, e.g. the emulator's CA. */
   ca?: string;
+  /**
+   * Name resolution for this client's connections only (Node's `lookup` signature), e.g. to send a fixed Microsoft
+   * host name to a local emulator inside one process; default the system resolver.
+   */
+  lookup?: LookupFunction;
   maxSockets?: number;
   /** Seed of the jitter RNG (default 1). */
   seed?: number;
@@ -51,6 +57,8 @@ export interface HttpResponse {
   status: number;
   /** Lower-case header names. */
   headers: Record<string, string>;
+  /** The same headers with their names as the server sent them (repeated headers joined with ', '). */
+  rawHeaders: Record<string, string>;
   body: string;
   /** Attempts it took. */
   attempts: number;
@@ -82,8 +90,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const rnd = seededRandom(options.seed ?? 1);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxSockets = options.maxSockets ?? 16;
-  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
-  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
+  const lookup = options.lookup ? { lookup: options.lookup } : {};
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets, ...lookup });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets, ...lookup, ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}) });
   const stats: HttpStats = { requests: 0, retries: 0, budgetWaitMs: 0 };
 
   // Request budget: a send is allowed when fewer than `budget` requests are in flight or ended within the last
@@ -122,7 +131,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (const f of w) f();
   }
 
-  function once(req: HttpRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  function once(req: HttpRequest): Promise<{ status: number; headers: Record<string, string>; rawHeaders: Record<string, string>; body: string }> {
     const u = new URL(req.url);
     const isHttps = u.protocol === 'https:';
     const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
@@ -144,7 +153,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             if (!res.complete) return reject(new Error('connection closed mid-response'));
             const h: Record<string, string> = {};
             for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-            resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
+            const raw: Record<string, string> = {};
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+              const k = res.rawHeaders[i]!;
+              raw[k] = raw[k] === undefined ? res.rawHeaders[i + 1]! : `${raw[k]}, ${res.rawHeaders[i + 1]!}`;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: h, rawHeaders: raw, body: Buffer.concat(chunks).toString('utf8') });
           });
         },
       );
@@ -161,7 +175,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       stats.requests++;
       const t0 = clock.now();
       log(`→ ${req.method} ${req.url}${traceHeaders(req.headers)}${req.body ? ` body: ${redactText(req.body)}` : ''}`);
-      let res: { status: number; headers: Record<string, string>; body: string } | undefined;
+      let res: { status: number; headers: Record<string, string>; rawHeaders: Record<string, string>; body: string } | undefined;
       let failure: Error | undefined;
       try {
         res = await once(req);

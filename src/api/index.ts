@@ -50,6 +50,7 @@ export {
 } from './emulator/records.js';
 export {
   parseApiTime,
+  emulatorEnvLines,
   startEmulator,
   type EmulatorOptions,
   type EmulatorReport,
@@ -58,5 +59,30 @@ export {
   type DeliveryResult,
   type NotificationEntry,
 } from './emulator/server.js';
-export { openSession, requireApiSettings, resolveApiSettings, type ApiFlags, type ApiSettings, type SessionOptions } from './settings.js';
+export {
+  callGraph,
+  explainGraphError,
+  graphSlices,
+  GraphApiError,
+  pullGraph,
+  type GraphPullOptions,
+  type GraphPullProgress,
+  type GraphPullResult,
+  type GraphPullStats,
+  type GraphSession,
+  type NotLoaded,
+} from './graph.js';
+export {
+  AUDIT_LOGS_QUERY_READ_ALL,
+  fromGraphRecord,
+  GRAPH_VERSIONS,
+  QUERY_STATUSES,
+  toGraphRecord,
+  type AuditLogQuery,
+  type GraphVersion,
+  type QueryStatus,
+} from './graph-schema.js';
+export { createRecordSink, type RecordSink } from './record-sink.js';
+export { type GraphEmulatorOptions } from './emulator/graph.js';
+export { openGraphSession, openSession, requireApiSettings, resolveApiSettings, type ApiFlags, type ApiSettings, type SessionOptions } from './settings.js';
 export { formatRecords, parseUserTime, recordFormatOf, recordSerializer, recordsHeader, type RecordFormat } from './output.js';

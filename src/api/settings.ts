@@ -6,6 +6,8 @@ import { UsageError } from '../errors.js';
 import { readUserFile } from '../io/index.js';
 import { createTokenProvider, type Credential } from './auth.js';
 import type { ApiSession } from './activity.js';
+import type { GraphSession } from './graph.js';
+import type { GraphVersion } from './graph-schema.js';
 import type { Clock } from './clock.js';
 import { GUID_RE } from './content-types.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
@@ -19,6 +21,8 @@ export interface ApiFlags {
   certificateFile?: string;
   authorityUrl?: string;
   managementUrl?: string;
+  /** Graph root overriding the cloud's (emulator, proxy); the token audience stays the cloud's Graph resource. */
+  graphUrl?: string;
   config?: string;
 }
 
@@ -30,6 +34,9 @@ export interface ApiSettings {
   managementUrl: string;
   /** Token audience: the cloud's Management API URI (also when --management-url points elsewhere). */
   audience: string;
+  /** Graph root (the cloud's, or --graph-url) and the Graph token audience (always the cloud's). */
+  graphUrl: string;
+  graphAudience: string;
   credential: Credential;
   /** Where each value came from, for doctor: flag, environment, config file or default. */
   sources: Record<'cloud' | 'tenantId' | 'clientId' | 'credential' | 'authorityUrl' | 'managementUrl', string>;
@@ -88,13 +95,26 @@ export function resolveApiSettings(flags: ApiFlags, env: Record<string, string |
   } else if (env.COE_AUDIT_CLIENT_SECRET) {
     credential = { kind: 'secret', secret: env.COE_AUDIT_CLIENT_SECRET };
     credentialSource = 'COE_AUDIT_CLIENT_SECRET';
+  } else if (env.COE_AUDIT_CLIENT_SECRET_FILE) {
+    const file = abs(cwd, env.COE_AUDIT_CLIENT_SECRET_FILE);
+    if (!existsSync(file)) problems.push(`${env.COE_AUDIT_CLIENT_SECRET_FILE}: secret file not found (given by COE_AUDIT_CLIENT_SECRET_FILE)`);
+    else {
+      const secret = readUserFile(file, 64 * 1024).toString('utf8').trim();
+      if (!secret) problems.push(`${env.COE_AUDIT_CLIENT_SECRET_FILE}: the secret file is empty`);
+      else credential = { kind: 'secret', secret };
+      credentialSource = 'COE_AUDIT_CLIENT_SECRET_FILE';
+    }
   } else {
-    problems.push('no client credential: set COE_AUDIT_CLIENT_SECRET, or pass --client-secret-file or --certificate-file (secrets are never taken on the command line)');
+    problems.push('no client credential: set COE_AUDIT_CLIENT_SECRET or COE_AUDIT_CLIENT_SECRET_FILE, or pass --client-secret-file or --certificate-file (secrets are never taken on the command line)');
   }
 
-  const authorityUrl = (flags.authorityUrl ?? cloud.authorityUrl).replace(/\/$/, '');
-  const managementUrl = (flags.managementUrl ?? cloud.managementAudience).replace(/\/$/, '');
-  for (const [name, value] of [['--authority-url', authorityUrl], ['--management-url', managementUrl]] as const) {
+  const [authorityGiven, authoritySource] = pick(flags.authorityUrl, 'COE_AUDIT_AUTHORITY_URL', undefined, 'authority-url');
+  const [managementGiven, managementSource] = pick(flags.managementUrl, 'COE_AUDIT_MANAGEMENT_URL', undefined, 'management-url');
+  const authorityUrl = (authorityGiven ?? cloud.authorityUrl).replace(/\/$/, '');
+  const managementUrl = (managementGiven ?? cloud.managementAudience).replace(/\/$/, '');
+  const [graphGiven] = pick(flags.graphUrl, 'COE_AUDIT_GRAPH_URL', undefined, 'graph-url');
+  const graphUrl = (graphGiven ?? cloud.graphUrl).replace(/\/$/, '');
+  for (const [name, value] of [['--authority-url', authorityUrl], ['--management-url', managementUrl], ['--graph-url', graphUrl]] as const) {
     let u: URL | undefined;
     try {
       u = new URL(value);
@@ -110,8 +130,11 @@ export function resolveApiSettings(flags: ApiFlags, env: Record<string, string |
   // Cloud consistency: a host of another cloud's row is a mix-up (the GCC misconfiguration of §7).
   const mgmtOther = CLOUDS.find((c) => c.id !== cloud.id && safeHost(managementUrl) === c.managementHost);
   if (mgmtOther) problems.push(`--management-url ${managementUrl} is the ${mgmtOther.displayName} Management API, but the cloud is ${cloud.displayName}: use --cloud ${mgmtOther.id} or drop --management-url`);
+  const graphOther = CLOUDS.find((c) => safeHost(graphUrl) === c.graphHost && c.graphHost !== cloud.graphHost);
+  if (graphOther) problems.push(`--graph-url ${graphUrl} is the Graph host of ${graphOther.displayName}, not of ${cloud.displayName}: use ${cloud.graphUrl} or drop --graph-url`);
   const authHost = safeHost(authorityUrl);
-  const authOther = CLOUDS.find((c) => safeHost(c.authorityUrl) === authHost && safeHost(cloud.authorityUrl) !== authHost);
+  const authorityHosts = (c: Cloud) => [c.authorityUrl, ...c.authorityAliases].map(safeHost);
+  const authOther = CLOUDS.find((c) => authorityHosts(c).includes(authHost) && !authorityHosts(cloud).includes(authHost));
   if (authOther) problems.push(`--authority-url ${authorityUrl} is the authority of ${authOther.displayName}, not of ${cloud.displayName}: use ${cloud.authorityUrl}`);
 
   let ca: string | undefined;
@@ -126,19 +149,35 @@ export function resolveApiSettings(flags: ApiFlags, env: Record<string, string |
       authorityUrl,
       managementUrl,
       audience: cloud.managementAudience,
+      graphUrl,
+      graphAudience: cloud.graphUrl,
       credential,
       sources: {
         cloud: cloudSource === 'unset' ? 'default' : cloudSource,
         tenantId: tenantSource,
         clientId: clientSource,
         credential: credentialSource,
-        authorityUrl: flags.authorityUrl ? '--authority-url' : 'cloud table',
-        managementUrl: flags.managementUrl ? '--management-url' : 'cloud table',
+        authorityUrl: authorityGiven === undefined ? 'cloud table' : authoritySource,
+        managementUrl: managementGiven === undefined ? 'cloud table' : managementSource,
       },
       configFile: loaded.file,
       ca,
     },
   };
+}
+
+/** A Graph session (HTTP module + MSAL tokens for the cloud's Graph resource). Close `session.http` when done. */
+export function openGraphSession(settings: ApiSettings, o: SessionOptions & { version?: GraphVersion }): GraphSession {
+  const http = createHttpClient({ ...o.http, clock: o.clock, log: o.log, budgetPerMinute: o.budgetPerMinute, ca: settings.ca });
+  const tokens = createTokenProvider({
+    authorityUrl: settings.authorityUrl,
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    audience: settings.graphAudience,
+    credential: settings.credential,
+    http,
+  });
+  return { http, tokens, graphUrl: settings.graphUrl, version: o.version ?? 'v1.0', cloud: settings.cloud };
 }
 
 /** Like resolveApiSettings, but problems are one UsageError. */

@@ -29,6 +29,10 @@ function knownValues(e: EditionSolution, cloud: Cloud, settings: ImportValues): 
     [EV.tenantId, settings.tenantId],
     [EV.clientId, settings.clientId],
     [EV.clientAzureSecret, settings.keyVaultSecretReference],
+    // The Sync flow's mode, picked per cloud from the cloud table (docs/flows.md): Graph where it offers the audit
+    // log query API; edit the file to choose the Management API there.
+    [EV.useGraphApi, cloud.graphAuditQueriesAvailable ? 'yes' : 'no'],
+    [EV.graphUrl, `${cloud.graphUrl}/`],
   ]);
   const out = new Map<string, string>();
   for (const v of e.flowVariables) {
@@ -79,6 +83,7 @@ export function valuesToSet(e: EditionSolution, cloud: Cloud, settings: ImportVa
       out.push(value !== undefined ? `${schema}: ${core}: set it to ${value} there if it differs` : `${schema}: ${core}: check it is set there`);
     }
     out.push(`${EV.clientAzureSecret} (Key Vault reference) or ${EV.clientSecret}: ${core}: check one is set there`);
+    if (cloud.graphAuditQueriesAvailable) out.push(`${EV.useGraphApi}: ${core}: set it to yes there to read Graph audit log queries (Core's default is no: the Management API)`);
     out.push(`${e.connectionReference.logicalName}: CoE Core's connection reference: check it is bound to a Dataverse connection`);
   } else {
     missing(EV.tenantId, 'pass --tenant-id, COE_AUDIT_TENANT_ID or tenantId in coe-audit.config.yaml, or set it after import');

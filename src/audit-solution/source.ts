@@ -253,15 +253,24 @@ function withPublisher(p: PublisherSource, set: Partial<Omit<PublisherSource, 'd
 }
 
 /** The placeholders text in the solution source may use. */
-export const PLACEHOLDERS = ['cloud', 'audience', 'authority', 'powerAutomateUrl'];
+export const PLACEHOLDERS = ['cloud', 'audience', 'authority', 'powerAutomateUrl', 'graphUrl', 'graphAuditQueries', 'syncApi'];
 
-/** Fills {{cloud}}, {{audience}}, {{authority}} and {{powerAutomateUrl}} from the cloud table. */
+/**
+ * Fills {{cloud}}, {{audience}}, {{authority}}, {{powerAutomateUrl}}, {{graphUrl}}, {{graphAuditQueries}} (yes/no:
+ * whether Graph offers the audit log query API in the cloud) and {{syncApi}} (the mode the Sync flow uses by
+ * default there) from the cloud table.
+ */
 export function fillPlaceholders(template: string, cloud: Cloud): string {
   const values: Record<string, string> = {
     cloud: cloud.displayName,
     audience: cloud.managementAudience,
     authority: cloud.authorityUrl,
     powerAutomateUrl: cloud.powerAutomateUrl,
+    graphUrl: cloud.graphUrl,
+    graphAuditQueries: cloud.graphAuditQueriesAvailable ? 'yes' : 'no',
+    syncApi: cloud.graphAuditQueriesAvailable
+      ? 'the Microsoft Graph audit log query API (server-side filter: only Power Apps records are downloaded)'
+      : `the Office 365 Management Activity API: Graph does not offer the audit log query API in ${cloud.displayName}, so leave this no`,
   };
   return template.replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
     const v = values[k];

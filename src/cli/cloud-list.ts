@@ -10,15 +10,15 @@ const command: CommandModule = {
   register(parent, ctx) {
     parent
       .command('list')
-      .description('print the cloud table: names, Management API hosts, audiences, authorities, Graph hosts')
+      .description('print the cloud table: names, Management API hosts, audiences, authorities, Graph hosts and whether Graph offers the audit log query API')
       .addOption(outputOption(['json', 'text', 'csv'], 'text'))
       .action((opts: { output: OutputMode }) => {
         if (opts.output === 'json') {
           ctx.stdout(JSON.stringify(CLOUDS, null, 2) + '\n');
           return;
         }
-        const rows = [['cloud', 'pac name', 'management API', 'authority', 'graph']];
-        for (const c of CLOUDS) rows.push([c.id, c.pacName, c.managementAudience, c.authorityUrl, c.graphUrl]);
+        const rows = [['cloud', 'pac name', 'management API', 'authority', 'graph', 'graph audit queries']];
+        for (const c of CLOUDS) rows.push([c.id, c.pacName, c.managementAudience, c.authorityUrl, c.graphUrl, c.graphAuditQueriesAvailable ? 'yes' : 'no']);
         ctx.stdout(opts.output === 'csv' ? csvTable(rows) : textTable(rows));
       });
   },

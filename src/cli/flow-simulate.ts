@@ -12,6 +12,7 @@ interface Options {
   faults?: string;
   seed: number;
   edition: Edition;
+  api: 'management' | 'graph';
   output: 'json' | 'text';
 }
 
@@ -31,6 +32,11 @@ const command: CommandModule = {
         return Number(v);
       }, 1)
       .addOption(new Option('--edition <edition>', 'whose flows and tables: coe (CoE Core tables) or standalone (its own tables)').argParser(choice(['coe', 'standalone'] as const)).default('coe'))
+      .addOption(
+        new Option('--api <mode>', "the Sync flow's mode (Audit Logs - Use Graph API): management (Office 365 Management Activity API) or graph (Graph audit log queries)")
+          .argParser(choice(['management', 'graph'] as const))
+          .default('management'),
+      )
       .addOption(outputOption(['json', 'text'], 'text'))
       .action(async (opts: Options) => {
         const s = await simulateFlows({
@@ -38,6 +44,7 @@ const command: CommandModule = {
           hours: opts.hours,
           seed: opts.seed,
           edition: opts.edition,
+          api: opts.api,
           ...(opts.faults ? { faults: opts.faults } : {}),
           progress: (line) => ctx.info(line),
           timer: () => performance.now(),

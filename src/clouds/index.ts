@@ -1,2 +1,2 @@
 export { CLOUDS, type Cloud, type CloudId } from './cloud-table.js';
-export { allCloudHosts, cloudNames, cloudOfManagementHost, findCloud, resolveCloud, resolveClouds } from './resolve-cloud.js';
+export { allCloudHosts, cloudNames, cloudOfGraphHost, cloudOfManagementHost, findCloud, resolveCloud, resolveClouds } from './resolve-cloud.js';

@@ -37,11 +37,17 @@ export function cloudOfManagementHost(hostOrUrl: string): Cloud | undefined {
   return CLOUDS.find((c) => c.managementHost === host);
 }
 
+/** The first cloud whose Graph host is the given host or URL, if any (commercial and GCC share the global host). */
+export function cloudOfGraphHost(hostOrUrl: string): Cloud | undefined {
+  const host = hostOrUrl.replace(/^https?:\/\//i, '').replace(/[/:].*$/, '').toLowerCase();
+  return CLOUDS.find((c) => c.graphHost === host);
+}
+
 /** Every host name in the table, for consistency rules ("a variant holds only its own cloud's hosts"). */
 export function allCloudHosts(): { cloud: CloudId; host: string }[] {
   const out: { cloud: CloudId; host: string }[] = [];
   for (const c of CLOUDS) {
-    const urls = [c.managementAudience, c.authorityUrl, c.graphUrl, c.connector.loginUri, c.connector.redirectUrl, c.powerAutomateUrl];
+    const urls = [c.managementAudience, c.authorityUrl, ...c.authorityAliases, c.graphUrl, c.connector.loginUri, c.connector.redirectUrl, c.powerAutomateUrl];
     for (const u of urls) {
       const host = new URL(u).host;
       if (!out.some((o) => o.cloud === c.id && o.host === host)) out.push({ cloud: c.id, host });

@@ -12,7 +12,7 @@ export interface HttpCounters {
 }
 
 /**
- * The runner's network: the project's HTTP client, with every cloud's Management API and authority origins
+ * The runner's network: the project's HTTP client, with every cloud's Management API, Graph and authority origins
  * (from the cloud table) redirected to the emulator, so the flows run unmodified with real environment
  * variable values. Retries are the flows' business: the client neither retries nor budgets.
  */
@@ -23,6 +23,9 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
   for (const c of CLOUDS) {
     map.set(new URL(c.managementAudience).origin, management);
     map.set(new URL(c.authorityUrl).origin, authority);
+    for (const a of c.authorityAliases) map.set(new URL(a).origin, authority);
+    // The emulator serves the Graph audit log query API on the same server (src/api/emulator/graph.ts).
+    map.set(new URL(c.graphUrl).origin, management);
   }
   return async (req) => {
     const method = req.method.toUpperCase();
@@ -30,7 +33,7 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
     const url = new URL(req.url);
     const target = map.get(url.origin);
     if (!target && url.origin !== management && url.origin !== authority) {
-      throw new RunAbortedError(`the flow calls ${url.origin}, which is neither a Management API or authority host of the cloud table nor the emulator; check the Audience and Authority environment variables`);
+      throw new RunAbortedError(`the flow calls ${url.origin}, which is neither a Management API, Graph or authority host of the cloud table nor the emulator; check the Audience, Authority and Graph URL environment variables`);
     }
     const rewritten = target ? `${target}${url.pathname}${url.search}` : req.url;
     o.onSend?.(req.atMs);
@@ -39,7 +42,7 @@ export function emulatorHttp(o: { managementUrl: string; authorityUrl: string; c
     try {
       const res = await o.client.request({ method, url: rewritten, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), retry: false, budget: false });
       if (res.status === 408 || res.status === 429 || res.status >= 500 || (res.status === 403 && res.body.includes('"AF429"'))) o.counters.retryable++;
-      return { status: res.status, headers: res.headers, body: res.body };
+      return { status: res.status, headers: res.rawHeaders, body: res.body };
     } catch (e) {
       o.counters.retryable++;
       throw e;

@@ -23,7 +23,8 @@ export function appIdOf(record: Record<string, unknown>): string | undefined {
  * reference), the seeded apps as the inventory, and a last-run row per flow. Names take the edition's prefix
  * (`admin` for coe).
  */
-export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[], prefix = 'admin'): StoreSeed {
+export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[], options: { api?: 'management' | 'graph'; prefix?: string } = {}): StoreSeed {
+  const prefix = options.prefix ?? 'admin';
   const apps = new Map<string, string>();
   for (const e of emulator.seeded.events) {
     const id = appIdOf(e as Record<string, unknown>);
@@ -38,6 +39,12 @@ export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowN
       { schemaName: `${prefix}_AuditLogsAuthority`, type: 'String', value: cloud.authorityUrl },
       { schemaName: `${prefix}_AuditLogsClientAzureSecret`, type: 'Secret', value: EMULATOR_SECRET_REFERENCE },
       { schemaName: `${prefix}_PowerAutomateEnvironmentVariable`, type: 'String', value: cloud.powerAutomateUrl },
+      // Shipped without a value: the Sync flow creates the value row the first time it advances.
+      { schemaName: `${prefix}_AuditLogsSyncWatermark`, type: 'String' },
+      { schemaName: `${prefix}_AuditLogsWriteRowByRow`, type: 'Boolean', defaultValue: 'no' },
+      // The Sync flow's mode, as the run asks (default the Management API, as flow simulate's --api).
+      { schemaName: `${prefix}_AuditLogsUseGraphAPI`, type: 'Boolean', value: options.api === 'graph' ? 'yes' : 'no' },
+      { schemaName: `${prefix}_GraphURLEnvironmentVariable`, type: 'String', value: `${cloud.graphUrl}/` },
     ],
     tables: {
       [`${prefix}_coesolutionmetadatas`]: flowNames.map((name, i) => ({

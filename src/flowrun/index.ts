@@ -1,9 +1,11 @@
-export { listSolutionFlows, locateFlow, readFlowFile, readSolution } from './locate.js';
+export { listSolutionFlows, locateFlow, locateSolutionFlows, readFlowFile, readSolution } from './locate.js';
 export type { LocatedFlow } from './locate.js';
-export { formatRunText, runFlowRequest } from './run.js';
+export { formatChainText, formatRunText, runFlowRequest } from './run.js';
 export type { FlowRunReport, FlowRunRequest } from './run.js';
 export { emulatorHttp, sharedVirtualClock, startLocalEmulator } from './emulator-http.js';
 export type { HttpCounters, LocalEmulator } from './emulator-http.js';
 export { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
 export { defaultFlows, SIMULATION_END, simulateFlows } from './simulate.js';
 export type { SimulateRequest, SimulationSummary } from './simulate.js';
+export { runFlowChain } from './chain.js';
+export type { ChainFlow, ChainRequest, ChainResult, ChainRun } from './chain.js';

@@ -3,6 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { checkJsonNesting, decodeUtf8, readUserFile, readUtf8File } from '../io/index.js';
 import { readSourceTree, unpackSolution, type SourceTree } from '../solution/index.js';
+import { attr, firstChild, parseXml, textOf } from '../solution/xml.js';
+import { ENVVAR_TYPES } from '../store/tables.js';
 
 export interface LocatedFlow {
   /** The flow's JSON (the packaged file). */
@@ -11,6 +13,8 @@ export interface LocatedFlow {
   displayName: string;
   /** The file it came from, for messages. */
   file: string;
+  /** The solution it was found in, when it came from one. */
+  tree?: SourceTree;
 }
 
 const MAX_SOLUTION_ZIP_BYTES = 256 * 1024 * 1024;
@@ -83,9 +87,35 @@ export function locateFlow(flow: string, solution: string | undefined, cwd: stri
     throw new UsageError([{ file: solution, message: `has no flow '${flow}'; its flows are: ${flows.map((f) => `'${f.displayName}'`).join(', ') || 'none'}` }]);
   }
   const file = `${solution}/${hit.path}`;
-  return parseFlowJson(decodeUtf8(tree.get(hit.path)!, file), file, hit.displayName);
+  return { ...parseFlowJson(decodeUtf8(tree.get(hit.path)!, file), file, hit.displayName), tree };
+}
+
+/** Every flow of a solution, parsed (for chains of flows: the row-triggered ones run on the first one's writes). */
+export function locateSolutionFlows(solution: string, cwd: string): LocatedFlow[] {
+  const tree = readSolution(resolve(cwd, solution));
+  return listSolutionFlows(tree, solution).map((f) => parseFlowJson(decodeUtf8(tree.get(f.path)!, `${solution}/${f.path}`), `${solution}/${f.path}`, f.displayName));
 }
 
 function decodeXml(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+const ENVVAR_TYPE_NAMES = new Map(Object.entries(ENVVAR_TYPES).map(([name, code]) => [String(code), name]));
+
+/**
+ * The environment variable definitions a solution ships (schema name, type, default value), as an import creates
+ * them in Dataverse: a run of one of its flows finds every definition even when a store seed sets no value for it.
+ */
+export function solutionEnvironmentVariables(tree: SourceTree, origin: string): { schemaName: string; type: string; defaultValue?: string }[] {
+  const out: { schemaName: string; type: string; defaultValue?: string }[] = [];
+  for (const path of [...tree.keys()].sort()) {
+    if (!/^environmentvariabledefinitions\/[^/]+\/environmentvariabledefinition\.xml$/.test(path)) continue;
+    const root = parseXml(tree.get(path)!, `${origin}/${path}`).root;
+    const schemaName = attr(root, 'schemaname');
+    const type = ENVVAR_TYPE_NAMES.get(textOf(firstChild(root, 'type')) ?? '');
+    if (!schemaName || !type) continue;
+    const defaultValue = textOf(firstChild(root, 'defaultvalue'));
+    out.push({ schemaName, type, ...(defaultValue !== undefined ? { defaultValue } : {}) });
+  }
+  return out;
 }

@@ -19,7 +19,8 @@ import {
 } from '../wdl/index.js';
 import { emulatorHttp, startLocalEmulator, type LocalEmulator } from './emulator-http.js';
 import { EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
-import { locateFlow } from './locate.js';
+import { runFlowChain, type ChainResult } from './chain.js';
+import { locateFlow, locateSolutionFlows, solutionEnvironmentVariables } from './locate.js';
 
 export interface FlowRunRequest {
   /** A flow JSON file, or a display name / file name / unique part of a display name inside `solution`. Default with `csvFile`: the CSV flow. */
@@ -48,12 +49,17 @@ export interface FlowRunRequest {
   environmentName?: string;
   /** Whose tables the store holds (the edition's table definitions) and whose variable names it seeds (default coe). */
   edition?: Edition;
+  /** With `solution`: also run the solution's Dataverse row-triggered flows that the run's writes fire, and theirs. */
+  chain?: boolean;
 }
 
 export interface FlowRunReport {
   file: string;
+  /** The first run (the flow asked for). */
   result: RunResult;
   store: MemoryStore;
+  /** With `chain`: every run, the first included, with what started it. */
+  chain?: ChainResult;
 }
 
 const noNetwork: HttpFunction = async (req) => {
@@ -71,6 +77,7 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   const flow = req.flow ?? (req.csvFile !== undefined ? CSV_DISPLAY_NAME : undefined);
   if (flow === undefined) throw new UsageError('name the flow to run: a flow JSON file, or a display name with --solution (or give --csv <file> to run the CSV flow)');
   const located = locateFlow(flow, req.solution, req.cwd);
+  if (req.chain && !req.solution) throw new UsageError('--chain needs --solution <folder|zip>: the row-triggered flows it runs are the solution\'s');
   if (req.emulatorUrl && req.startEmulator) throw new UsageError('give either --emulator <managementUrl> or --start-emulator, not both');
   const edition = editionSolution(loadSolutionSource(), req.edition ?? 'coe');
   let seed: StoreSeed = req.store ? readStoreSeed(req.store) : {};
@@ -88,13 +95,15 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   }
   if (req.startEmulator) {
     local = await startLocalEmulator(parseTimestamp(req.now, '--now').ms, { hours: 24 });
-    const emulatorSeed = emulatorStoreSeed(local.emulator, findCloud('commercial')!, [], edition.namePrefix);
+    const emulatorSeed = emulatorStoreSeed(local.emulator, findCloud('commercial')!, [], { prefix: edition.namePrefix });
     seed = withDefaults(seed, emulatorSeed);
     seed = withMetadataRow(seed, located.displayName, edition.namePrefix);
     http = local.http;
     const secret = local.emulator.clientSecret;
     keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
   }
+  // The solution's own variable definitions, as its import creates them; the seed's and the emulator's entries take precedence.
+  if (located.tree) seed = withDefaults(seed, { environmentVariables: solutionEnvironmentVariables(located.tree, req.solution!) });
   const store = createStore(seed, { schema: edition.storeSchema, ...(keyVault ? { keyVault } : {}) }, req.store ?? 'store');
   if (req.emulatorUrl) {
     const missing = variablesNeeded(located.flow).filter((name) => !store.environmentVariableValue(name));
@@ -107,6 +116,17 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
     }
   }
   try {
+    if (req.chain) {
+      const flows = locateSolutionFlows(req.solution!, req.cwd).map((f) => ({ name: f.displayName, flow: f.flow }));
+      const chain = await runFlowChain({
+        flows,
+        start: { flow: located.displayName, now: req.now, ...(triggerBody !== undefined ? { triggerBody } : {}) },
+        store,
+        http,
+        ...(req.environmentName ? { environmentName: req.environmentName } : {}),
+      });
+      return { file: located.file, result: chain.runs[0]!.result, store, chain };
+    }
     const result = await runFlow({
       flow: located.flow,
       displayName: located.displayName,
@@ -193,5 +213,19 @@ export function formatRunText(r: RunResult): string {
   if (r.error) lines.push(`error: ${r.error.code}: ${r.error.message}`);
   if (r.response) lines.push(`response: ${r.response.statusCode} ${JSON.stringify(r.response.body)}`);
   lines.push(`actions ${r.stats.actions}, http calls ${r.stats.httpCalls} (token requests ${r.stats.tokenRequests}), retries ${r.stats.retries}, dataverse calls ${r.stats.dataverseCalls}`);
+  lines.push(
+    `cost: power platform requests ${r.stats.powerPlatformRequests}, dataverse operations ${r.stats.dataverseOperations}, http calls ${r.stats.httpCalls}, ` +
+      `bytes downloaded ${r.stats.bytesDownloaded}, virtual duration ${(r.durationMs / 1000).toFixed(1)}s`,
+  );
   return lines.join('\n') + '\n';
+}
+
+/** Every run of a chain as text: what started it, then its history. */
+export function formatChainText(chain: ChainResult): string {
+  const parts = chain.runs.map((r, i) => {
+    const cause = r.cause.kind === 'start' ? 'start' : `${r.cause.message} of ${r.cause.entitySet}(${r.cause.id}) by run ${r.cause.byRun + 1}`;
+    return `== run ${i + 1}: ${r.flow} (${cause})\n${formatRunText(r.result)}`;
+  });
+  if (chain.truncated) parts.push('chain stopped after the maximum number of runs, with triggered runs still pending\n');
+  return parts.join('\n');
 }

@@ -2,6 +2,7 @@ import { editionSolution, loadSolutionSource, type Edition } from '../audit-solu
 import { findCloud } from '../clouds/index.js';
 import { UsageError } from '../errors.js';
 import { createStore } from '../store/index.js';
+import { GRAPH_MIN_END_MINUTES_AGO } from '../flows/index.js';
 import { FlowDefinitionError, runFlow, RunAbortedError, WdlUnsupportedError, type RunResult } from '../wdl/index.js';
 import { startLocalEmulator } from './emulator-http.js';
 import { appIdOf, EMULATOR_SECRET_REFERENCE, emulatorStoreSeed } from './emulator-seed.js';
@@ -19,6 +20,12 @@ export interface SimulateRequest {
    * flows run by default (default coe). A write to a column the definitions lack fails the run, as in Dataverse.
    */
   edition?: Edition;
+  /**
+   * The Sync flow's mode (Audit Logs - Use Graph API): the Management Activity API (default) or the Graph audit log
+   * query API. With graph the Sync flow also runs hourly after the period until its window end (at least
+   * GRAPH_MIN_END_MINUTES_AGO behind) has passed the period's end.
+   */
+  api?: 'management' | 'graph';
   /** The flows to run (default: the generated Subscription and Sync flows of the edition). */
   flows?: { subscription: { flow: unknown; displayName: string }; sync: { flow: unknown; displayName: string } };
   /** Progress lines (stderr in the CLI). */
@@ -88,7 +95,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
   const setupMs = timer && wallStart !== undefined ? timer() - wallStart : 0;
   try {
     const cloud = findCloud('commercial')!;
-    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName], p);
+    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName], { api: req.api, prefix: p });
     // Apps in the inventory carry an older last launch, as inventoried apps do.
     const before = new Date(startMs - 30 * 86_400_000).toISOString().replace(/\.000Z$/, 'Z');
     // The standalone edition has no inventory: its flows create the app rows themselves.
@@ -119,7 +126,8 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
     };
     const sub = await run(flows.subscription, startMs, { text: 'start' });
     req.progress?.(`${flows.subscription.displayName}: ${sub.status}`);
-    for (let h = 1; h <= req.hours; h++) {
+    const drain = req.api === 'graph' ? Math.ceil(GRAPH_MIN_END_MINUTES_AGO / 60) : 0;
+    for (let h = 1; h <= req.hours + drain; h++) {
       const r = await run(flows.sync, startMs + h * 3_600_000);
       req.progress?.(`${flows.sync.displayName} at +${h}h: ${r.status}${r.error ? ` (${r.error.message})` : ''}`);
     }

@@ -81,6 +81,10 @@ export const EV = {
   minutesToLookBack: 'admin_AuditLogsMinutestoLookBack',
   endTimeMinutesAgo: 'admin_AuditLogsEndTimeMinutesAgo',
   powerAutomate: 'admin_PowerAutomateEnvironmentVariable',
+  watermark: 'admin_AuditLogsSyncWatermark',
+  rowByRow: 'admin_AuditLogsWriteRowByRow',
+  useGraphApi: 'admin_AuditLogsUseGraphAPI',
+  graphUrl: 'admin_GraphURLEnvironmentVariable',
 } as const;
 
 /** Sync settings that are deliberately constants of the generated flow (documented in docs/flows.md). */
@@ -97,6 +101,12 @@ export const LIMITS = {
   backoffSeconds: [15, 30, 60, 120],
   /** Rows of a CSV file parsed at once. */
   csvRowConcurrency: 20,
+  /** Windows of at most 24 hours (the API's longest) the Sync flow reads per run when it catches up. */
+  maxSlicesPerRun: 3,
+  /** Targets per bulk request (UpsertMultiple, UpdateMultiple): the top of the range Microsoft recommends. */
+  batchSize: 1000,
+  /** Rows written at once by the row-by-row fallback. */
+  rowConcurrency: 20,
 } as const;
 
 export const APP_ID_PROPERTY = 'powerplatform.analytics.resource.power_app.id';
@@ -192,13 +202,16 @@ export function dataverse(operationId: string, parameters: JsonObject, options: 
 // ---------------------------------------------------------------------------------------------------------
 // Management Activity API calls
 
-/** The ActiveDirectoryOAuth block: authority, tenant, audience and client id from variables; the chosen secret. */
-export function oauth(ctx: FlowContext): JsonObject {
+/**
+ * The ActiveDirectoryOAuth block: authority, tenant, audience and client id from variables; the chosen secret.
+ * The audience is Audit Logs - Audience (Management API), or for Graph calls the Graph URL variable, as the kit does.
+ */
+export function oauth(ctx: FlowContext, audience: string = EV.audience): JsonObject {
   return {
     type: 'ActiveDirectoryOAuth',
     authority: expr(param(ctx, EV.authority)),
     tenant: expr(param(ctx, EV.tenantId)),
-    audience: expr(param(ctx, EV.audience)),
+    audience: expr(param(ctx, audience)),
     clientId: expr(param(ctx, EV.clientId)),
     secret: "@variables('clientSecret')",
   };
@@ -232,9 +245,14 @@ export function retryable(action: string): string {
  * One Management API call with bounded retries: an Until loop (at most LIMITS.attempts attempts) around the
  * Http action, waiting LIMITS.backoffSeconds between attempts when the answer is retryable. The Http action
  * itself has retryPolicy none, so the platform adds no hidden retries; it carries the secret, so its inputs
- * are secureData. After the loop, `status(name)` is the final answer's status.
+ * are secureData. After the loop, `status(name)` is the final answer's status. `authentication` replaces the
+ * Management API's OAuth block (Graph calls authenticate for the Graph URL).
  */
-export function retryingHttp(ctx: FlowContext, name: string, request: { method: 'GET' | 'POST'; uri: string; headers?: JsonObject }): Step {
+export function retryingHttp(
+  ctx: FlowContext,
+  name: string,
+  request: { method: 'GET' | 'POST'; uri: string; headers?: JsonObject; body?: JsonObject; authentication?: JsonObject },
+): Step {
   const loop = `Retry_${name}`;
   const table = `createArray(${LIMITS.backoffSeconds.join(', ')})`;
   const http: Action = {
@@ -243,7 +261,8 @@ export function retryingHttp(ctx: FlowContext, name: string, request: { method: 
       method: request.method,
       uri: request.uri,
       ...(request.headers ? { headers: request.headers } : {}),
-      authentication: oauth(ctx),
+      ...(request.body ? { body: request.body } : {}),
+      authentication: request.authentication ?? oauth(ctx),
       retryPolicy: { type: 'none' },
     },
     ...secureData(['inputs']),
@@ -280,7 +299,7 @@ export function explainFailure(action: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Secret: Key Vault or plain, chosen by whether the Key Vault variable has a value
 
-function readEnvironmentVariable(prefix: string, schemaName: string, secure: boolean): Step[] {
+function readEnvironmentVariable(prefix: string, schemaName: string, secure: boolean, withValueId = false): Step[] {
   const definition = `Get_${prefix}_definition`;
   return [
     [
@@ -297,8 +316,10 @@ function readEnvironmentVariable(prefix: string, schemaName: string, secure: boo
         'ListRecords',
         {
           entityName: 'environmentvariablevalues',
-          $select: 'value',
-          $filter: `_environmentvariabledefinitionid_value eq @{first(body(${lit(definition)})?['value'])?['environmentvariabledefinitionid']}`,
+          $select: withValueId ? 'environmentvariablevalueid,value' : 'value',
+          $filter: withValueId
+            ? `_environmentvariabledefinitionid_value eq @{coalesce(first(body(${lit(definition)})?['value'])?['environmentvariabledefinitionid'], '00000000-0000-0000-0000-000000000000')}`
+            : `_environmentvariabledefinitionid_value eq @{first(body(${lit(definition)})?['value'])?['environmentvariabledefinitionid']}`,
           $top: 1,
         },
         secure ? { secure: ['outputs'] } : {},
@@ -358,6 +379,93 @@ export function whenSecret(actions: Actions): Step {
           appendToArray(
             'failures',
             'no client secret: set Audit Logs - Client Azure Secret (a Key Vault reference, recommended) or Audit Logs - Client Secret (plain text, not recommended)',
+          ),
+        ],
+      ]),
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Watermark: the end of the last content window read completely, kept in an environment variable value
+
+/** `Get_Watermark_definition` and `Get_Watermark_value`: the watermark variable and its current value row. */
+export function watermarkReadSteps(): Step[] {
+  return readEnvironmentVariable('Watermark', EV.watermark, false, true);
+}
+
+/** The stored watermark (`yyyy-MM-ddTHH:mm:ssZ`), or '' when the flow never completed a window. */
+export function watermarkValue(): string {
+  return currentValue('Watermark');
+}
+
+/**
+ * Writes `value` (an expression) as the watermark: updates the variable's value row, or creates it the first
+ * time (the solution ships the definition without a value, so an upgrade never resets it).
+ */
+export function watermarkAdvanceStep(name: string, value: string): Step {
+  const valueId = "first(body('Get_Watermark_value')?['value'])?['environmentvariablevalueid']";
+  const definitionId = "first(body('Get_Watermark_definition')?['value'])?['environmentvariabledefinitionid']";
+  return [
+    name,
+    ifAction(
+      expr(`empty(${valueId})`),
+      sequence([
+        [
+          `${name}_create_value`,
+          dataverse('CreateRecord', {
+            entityName: 'environmentvariablevalues',
+            'item/schemaname': EV.watermark,
+            'item/value': value,
+            'item/EnvironmentVariableDefinitionId@odata.bind': `environmentvariabledefinitions(@{${definitionId}})`,
+          }),
+        ],
+      ]),
+      sequence([[`${name}_update_value`, dataverse('UpdateRecord', { entityName: 'environmentvariablevalues', recordId: `@{${valueId}}`, 'item/value': value })]]),
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Batched Dataverse writes: one bulk request per LIMITS.batchSize rows, or one request per row as a fallback
+
+export interface BatchedWrite {
+  /** Entity set, e.g. admin_auditlogs. */
+  entitySet: string;
+  /** UpsertMultiple creates or updates by primary key; UpdateMultiple only updates existing rows. */
+  message: 'UpsertMultiple' | 'UpdateMultiple';
+  /** Expression of the targets: records with `@odata.type` and the primary key. */
+  targets: string;
+  /** Columns of a target written by the row-by-row fallback (the primary key is the record id). */
+  columns: readonly string[];
+  primaryKey: string;
+  /** Expression that is true when the row-by-row fallback is chosen (environment variable). */
+  rowByRow: string;
+}
+
+/**
+ * Writes `targets` to Dataverse: the Dataverse connector's "Perform a bound action" with the table's
+ * UpsertMultiple/UpdateMultiple message, in chunks of LIMITS.batchSize (one action per chunk), or, when
+ * `rowByRow` is true, one UpdateRecord (an upsert by id) per target: the leanest per-row write, one action per
+ * row. A failed chunk fails its action (standard tables take a bulk request whole or not at all).
+ */
+export function batchedWriteStep(name: string, w: BatchedWrite): Step {
+  const chunk = `items(${lit(`${name}_chunks`)})`;
+  const row = `items(${lit(`${name}_rows`)})`;
+  const perRow: JsonObject = { entityName: w.entitySet, recordId: `@{${row}?[${lit(w.primaryKey)}]}` };
+  for (const c of w.columns) perRow[`item/${c}`] = expr(`${row}?[${lit(c)}]`);
+  return [
+    name,
+    ifAction(
+      expr(`equals(${w.rowByRow}, true)`),
+      sequence([[`${name}_rows`, foreach(expr(w.targets), sequence([[`${name}_row`, dataverse('UpdateRecord', perRow)]]), LIMITS.rowConcurrency)]]),
+      sequence([
+        [
+          `${name}_chunks`,
+          foreach(
+            expr(`chunk(${w.targets}, ${LIMITS.batchSize})`),
+            sequence([[`${name}_chunk`, dataverse('PerformBoundAction', { entityName: w.entitySet, actionName: `Microsoft.Dynamics.CRM.${w.message}`, 'item/Targets': expr(chunk) })]]),
+            LIMITS.blobConcurrency,
           ),
         ],
       ]),

@@ -1,5 +1,5 @@
 export { MemoryStore, stableGuid } from './memory-store.js';
-export type { MemoryStoreOptions } from './memory-store.js';
+export type { MemoryStoreOptions, StoreChange } from './memory-store.js';
 export { parseFilter, ODataError } from './odata.js';
 export type { FilterNode } from './odata.js';
 export { checkSeed, createStore, loadStore, readStoreSeed, withDefaults } from './seed.js';
@@ -21,4 +21,4 @@ export {
   type ViewDefinition,
 } from './schema.js';
 export { ENVVAR_TYPES, SYSTEM_TABLES } from './tables.js';
-export type { ColumnDef, TableDef } from './tables.js';
+export type { ColumnDef, LookupDef, TableDef } from './tables.js';

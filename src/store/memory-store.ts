@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DataverseError, type DataverseStore, type ListRecordsQuery, type WdlObject, type WdlValue } from '../wdl/index.js';
+import { BULK_MAX_TARGETS, DataverseError, type BulkMessage, type DataverseStore, type ListRecordsQuery, type WdlObject, type WdlValue } from '../wdl/index.js';
 import { filterColumns, ODataError, parseFilter, type FilterNode, type Literal } from './odata.js';
 import { coeStoreSchema, type StoreSchema } from './schema.js';
 import { ENVVAR_TYPES, type ColumnDef, type TableDef } from './tables.js';
@@ -15,6 +15,23 @@ export interface MemoryStoreOptions {
   keyVault?: (reference: string, schemaName: string) => string | undefined;
   /** The tables and columns the store holds (default: the coe edition's, CoE Core's documented tables). */
   schema?: StoreSchema;
+  /** More tables (by entity set name) besides the CoE ones, e.g. the custom tables of another solution's flows. */
+  tables?: Record<string, TableDef>;
+}
+
+/** One write, as Dataverse's row triggers see it (SdkMessage Create, Update or Delete). */
+export interface StoreChange {
+  message: 'Create' | 'Update' | 'Delete';
+  entitySet: string;
+  /** Logical (singular) table name, as `subscriptionRequest/entityname` names it. */
+  logicalName: string;
+  id: string;
+  /** Columns the request set (Update: what filtering attributes are matched against). */
+  columns: string[];
+  /** The row after the write (Delete: as it was). */
+  row: WdlObject;
+  /** Seq number of the write in the store, increasing. */
+  seq: number;
 }
 
 interface Row {
@@ -34,7 +51,10 @@ export function stableGuid(namespace: string, key: string): string {
  */
 export class MemoryStore implements DataverseStore {
   private readonly tables = new Map<string, Map<string, Row>>();
+  private readonly defs: Record<string, TableDef>;
+  private readonly listeners = new Set<(c: StoreChange) => void>();
   private versionCounter = 0;
+  private changeSeq = 0;
   /** Writes per table (creates and updates), for summaries. */
   readonly writes = new Map<string, { created: number; updated: number }>();
 
@@ -43,14 +63,52 @@ export class MemoryStore implements DataverseStore {
 
   constructor(private readonly options: MemoryStoreOptions = {}) {
     this.schema = options.schema ?? coeStoreSchema();
-    for (const name of Object.keys(this.schema.tables)) this.tables.set(name, new Map());
+    this.defs = { ...this.schema.tables, ...options.tables };
+    for (const name of Object.keys(this.defs)) this.tables.set(name, new Map());
+  }
+
+  /** Calls `listener` after every create, update and delete; returns the function that unsubscribes. */
+  onChange(listener: (c: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The primary key column of a table. */
+  primaryKeyOf(entitySet: string): string {
+    return this.table(entitySet).def.primaryKey;
+  }
+
+  /** The table of a logical (singular) name, as row triggers name it. */
+  entitySetOf(logicalName: string): string | undefined {
+    const lower = logicalName.toLowerCase();
+    return Object.keys(this.defs).find((k) => this.defs[k]!.logicalName.toLowerCase() === lower);
+  }
+
+  /** True when the row satisfies an OData $filter (a trigger's filter expression); throws DataverseError when it does not parse. */
+  rowMatches(entitySet: string, filterText: string, row: WdlObject): boolean {
+    const { def } = this.table(entitySet);
+    let filter: FilterNode;
+    try {
+      filter = parseFilter(filterText);
+    } catch (e) {
+      if (e instanceof ODataError) throw new DataverseError(400, `Invalid filter expression '${filterText}': ${e.message}`);
+      throw e;
+    }
+    for (const c of filterColumns(filter)) columnOf(def, c);
+    return matches(def, filter, row);
+  }
+
+  private emit(message: StoreChange['message'], entitySet: string, def: TableDef, id: string, columns: string[], row: WdlObject): void {
+    if (this.listeners.size === 0) return;
+    const change: StoreChange = { message, entitySet, logicalName: def.logicalName, id, columns, row: structuredClone(row), seq: ++this.changeSeq };
+    for (const l of this.listeners) l(change);
   }
 
   private table(entitySet: string): { def: TableDef; rows: Map<string, Row> } {
-    const def = this.schema.tables[entitySet];
+    const def = this.defs[entitySet];
     const rows = this.tables.get(entitySet);
     if (!def || !rows) {
-      throw new DataverseError(404, `Resource not found for the segment '${entitySet}'. The local store has: ${Object.keys(this.schema.tables).join(', ')}.`);
+      throw new DataverseError(404, `Resource not found for the segment '${entitySet}'. The local store has: ${Object.keys(this.defs).join(', ')}.`);
     }
     return { def, rows };
   }
@@ -95,17 +153,59 @@ export class MemoryStore implements DataverseStore {
     const limit = query.top !== undefined ? Math.min(query.top, query.pageSize) : query.pageSize;
     const available = query.top !== undefined ? Math.min(list.length, query.top) : list.length;
     const page = list.slice(offset, Math.min(offset + limit, available));
-    const out: { value: WdlObject[]; nextSkipToken?: string } = { value: page.map((r) => project(def, r, select)) };
+    const expand = this.parseExpand(def, query.expand);
+    const out: { value: WdlObject[]; nextSkipToken?: string } = { value: page.map((r) => this.expanded(def, r, project(def, r, select), expand)) };
     if (offset + page.length < available) out.nextSkipToken = String(offset + page.length);
     return out;
   }
 
-  getItem(entitySet: string, id: string, select?: string): WdlObject {
+  getItem(entitySet: string, id: string, select?: string, expand?: string): WdlObject {
     const { def, rows } = this.table(entitySet);
     const key = checkId(def, id);
     const row = rows.get(key);
     if (!row) throw new DataverseError(404, `${def.logicalName} With Id = ${id} Does Not Exist`, '0x80040217');
-    return project(def, row, parseSelect(def, select));
+    return this.expanded(def, row, project(def, row, parseSelect(def, select)), this.parseExpand(def, expand));
+  }
+
+  /** `$expand=Nav1($select=a,b),Nav2`: single-valued navigation properties (the table's lookups) only. */
+  private parseExpand(def: TableDef, expand: string | undefined): { nav: string; target: string; column: string; select: string[] | undefined }[] {
+    if (!expand || !expand.trim()) return [];
+    const parts: string[] = [];
+    let depth = 0;
+    let cur = '';
+    for (const ch of expand) {
+      if (ch === '(') depth++;
+      if (ch === ')') depth--;
+      if (ch === ',' && depth === 0) {
+        parts.push(cur);
+        cur = '';
+      } else cur += ch;
+    }
+    parts.push(cur);
+    return parts.map((raw) => {
+      const m = /^\s*([A-Za-z0-9_]+)\s*(?:\((.*)\))?\s*$/.exec(raw);
+      if (!m) throw new DataverseError(400, `Invalid $expand '${expand}'`);
+      const lookup = def.lookups[m[1]!] ?? Object.entries(def.lookups).find(([k]) => k.toLowerCase() === m[1]!.toLowerCase())?.[1];
+      if (!lookup) throw new DataverseError(400, `Could not find a property named '${m[1]}' on type 'Microsoft.Dynamics.CRM.${def.logicalName}'.`);
+      let select: string[] | undefined;
+      const options = (m[2] ?? '').trim();
+      if (options) {
+        const sm = /^\$select=([A-Za-z0-9_,\s]+)$/i.exec(options);
+        if (!sm) throw new DataverseError(400, `Only $select is supported inside $expand (local store): '${raw.trim()}'`);
+        select = parseSelect(this.defs[lookup.target]!, sm[1]);
+      }
+      return { nav: m[1]!, target: lookup.target, column: lookup.column, select };
+    });
+  }
+
+  private expanded(def: TableDef, row: Row, out: WdlObject, expand: ReturnType<MemoryStore['parseExpand']>): WdlObject {
+    void def;
+    for (const e of expand) {
+      const id = row.values[e.column];
+      const target = typeof id === 'string' ? this.tables.get(e.target)!.get(id) : undefined;
+      out[e.nav] = target ? project(this.defs[e.target]!, target, e.select) : null;
+    }
+    return out;
   }
 
   createRecord(entitySet: string, item: WdlObject, newId: string): WdlObject {
@@ -117,6 +217,7 @@ export class MemoryStore implements DataverseStore {
     const row = { values, version: ++this.versionCounter };
     rows.set(id, row);
     this.count(entitySet, 'created');
+    this.emit('Create', entitySet, def, id, Object.keys(item), values);
     return project(def, row, undefined);
   }
 
@@ -128,13 +229,54 @@ export class MemoryStore implements DataverseStore {
     const row = { values, version: ++this.versionCounter };
     rows.set(key, row);
     this.count(entitySet, existing ? 'updated' : 'created');
+    this.emit(existing ? 'Update' : 'Create', entitySet, def, key, Object.keys(item), values);
     return project(def, row, undefined);
+  }
+
+  bulk(entitySet: string, message: BulkMessage, targets: WdlObject[], newId: () => string): string[] {
+    const { def, rows } = this.table(entitySet);
+    if (targets.length === 0) throw new DataverseError(400, `${message}: Targets must contain at least one record.`);
+    if (targets.length > BULK_MAX_TARGETS) {
+      throw new DataverseError(400, `${message}: ${targets.length} targets in one request; the local store takes at most ${BULK_MAX_TARGETS} (split them with chunk()).`);
+    }
+    const type = `Microsoft.Dynamics.CRM.${def.logicalName}`;
+    const planned: { id: string; values: WdlObject; existed: boolean }[] = [];
+    const seen = new Set<string>();
+    targets.forEach((t, i) => {
+      const at = `${message} Targets[${i}]`;
+      if (!isPlain(t)) throw new DataverseError(400, `${at} is not a record.`);
+      if (t['@odata.type'] !== type) throw new DataverseError(400, `${at}: '@odata.type' must be '${type}', not ${JSON.stringify(t['@odata.type'] ?? null)}.`);
+      const given = t[def.primaryKey];
+      if (message !== 'CreateMultiple' && typeof given !== 'string') throw new DataverseError(400, `${at}: ${message} needs the primary key ${def.primaryKey}.`);
+      const id = checkId(def, typeof given === 'string' ? given : newId());
+      if (seen.has(id)) throw new DataverseError(400, `${at}: the record ${id} appears twice in Targets; a bulk request may name a record once.`, '0x80040333');
+      seen.add(id);
+      const existing = rows.get(id);
+      if (message === 'CreateMultiple' && existing) throw new DataverseError(412, `${at}: a record with matching key values already exists.`, '0x80040237');
+      if (message === 'UpdateMultiple' && !existing) throw new DataverseError(404, `${at}: ${def.logicalName} With Id = ${id} Does Not Exist`);
+      const item: WdlObject = {};
+      for (const [k, v] of Object.entries(t)) if (k !== '@odata.type') item[k] = v;
+      try {
+        planned.push({ id, existed: !!existing, values: this.applyItem(def, existing ? structuredClone(existing.values) : { [def.primaryKey]: id }, item) });
+      } catch (e) {
+        if (e instanceof DataverseError) throw new DataverseError(e.status, `${at}: ${e.message}`, e.code);
+        throw e;
+      }
+    });
+    // Standard tables: all or nothing. Every target passed, so all are written.
+    for (const p of planned) {
+      rows.set(p.id, { values: p.values, version: ++this.versionCounter });
+      this.count(entitySet, p.existed ? 'updated' : 'created');
+    }
+    return planned.map((p) => p.id);
   }
 
   deleteRecord(entitySet: string, id: string): void {
     const { def, rows } = this.table(entitySet);
     const key = checkId(def, id);
-    if (!rows.delete(key)) throw new DataverseError(404, `${def.logicalName} With Id = ${id} Does Not Exist`);
+    const before = rows.get(key);
+    if (!before || !rows.delete(key)) throw new DataverseError(404, `${def.logicalName} With Id = ${id} Does Not Exist`);
+    this.emit('Delete', entitySet, def, key, [], before.values);
   }
 
   retrieveEnvironmentVariableSecretValue(schemaName: string): string {
@@ -196,7 +338,7 @@ export class MemoryStore implements DataverseStore {
         target[lookup.column] = m[2]!.toLowerCase();
         continue;
       }
-      const col = def.columns[k];
+      const col = def.columns[k] ?? (def.open && !k.startsWith('_') && /^[A-Za-z][A-Za-z0-9_]*$/.test(k) ? ANY : undefined);
       if (!col || k.startsWith('_')) throw new DataverseError(400, `Invalid property '${k}' was found in entity 'Microsoft.Dynamics.CRM.${def.logicalName}'.`);
       target[k] = coerce(def, k, col, v);
     }
@@ -221,14 +363,20 @@ export class MemoryStore implements DataverseStore {
   }
 }
 
+function isPlain(v: WdlValue): v is WdlObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 function checkId(def: TableDef, id: string): string {
   if (!GUID_RE.test(id)) throw new DataverseError(400, `'${id}' is not a valid id for ${def.logicalName}: Dataverse record ids are GUIDs.`);
   return id.toLowerCase();
 }
 
+const ANY: ColumnDef = { type: 'any' };
+
 function columnOf(def: TableDef, name: string): ColumnDef {
   if (name === def.primaryKey) return { type: 'guid' };
-  const c = def.columns[name];
+  const c = def.columns[name] ?? (def.open ? ANY : undefined);
   if (!c) throw new DataverseError(400, `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${def.logicalName}'.`);
   return c;
 }
@@ -242,7 +390,7 @@ function parseSelect(def: TableDef, select: string | undefined): string[] | unde
 
 function project(def: TableDef, row: Row, select: string[] | undefined): WdlObject {
   const out: WdlObject = { '@odata.etag': `W/"${row.version}"` };
-  const cols = select ?? Object.keys(def.columns);
+  const cols = select ?? (def.open ? [...new Set([...Object.keys(def.columns), ...Object.keys(row.values)])] : Object.keys(def.columns));
   out[def.primaryKey] = row.values[def.primaryKey]!;
   for (const c of cols) if (c !== def.primaryKey) out[c] = row.values[c] ?? null;
   return out;
@@ -253,6 +401,8 @@ function coerce(def: TableDef, name: string, col: ColumnDef, v: WdlValue): WdlVa
   const bad = (type: string): DataverseError =>
     new DataverseError(400, `Cannot convert the literal '${typeof v === 'string' ? v : JSON.stringify(v)}' to the expected type '${type}' (column ${name} of ${def.logicalName}).`);
   switch (col.type) {
+    case 'any':
+      return v;
     case 'string': {
       if (typeof v === 'object') throw bad('Edm.String');
       const s = String(v);
@@ -362,6 +512,8 @@ function compareLiteral(def: TableDef, name: string, col: ColumnDef, v: WdlValue
     case 'guid':
       if (typeof lit !== 'string' || !GUID_RE.test(lit)) throw mismatch();
       return compareValues(v, lit);
+    case 'any':
+      return typeof v === 'number' && typeof lit === 'number' ? v - lit : compareValues(v, lit === null ? null : typeof lit === 'string' ? lit : String(lit));
     default:
       if (typeof lit !== 'string') throw mismatch();
       return compareValues(v, lit);

@@ -1,5 +1,5 @@
 /** Column types the local store knows. */
-export type ColumnType = 'string' | 'datetime' | 'bool' | 'int' | 'guid';
+export type ColumnType = 'string' | 'datetime' | 'bool' | 'int' | 'guid' | 'any';
 
 export interface ColumnDef {
   type: ColumnType;
@@ -21,6 +21,11 @@ export interface TableDef {
   columns: Record<string, ColumnDef>;
   /** Navigation properties settable with `<name>@odata.bind`, by schema name. */
   lookups: Record<string, LookupDef>;
+  /**
+   * A table of another solution whose columns the store does not know: any column name is accepted and kept
+   * as given (type `any`). Only for running flows nobody here wrote; the CoE tables are closed.
+   */
+  open?: boolean;
 }
 
 const s = (maxLength = 4000): ColumnDef => ({ type: 'string', maxLength });

@@ -84,14 +84,11 @@ export function evaluate(expr: WdlExpr, ctx: EvalContext): WdlValue {
     case 'null':
       return null;
     case 'call': {
-      const lazy = LAZY_FUNCTIONS[expr.name];
+      const name = canonicalName(expr.name);
+      const lazy = LAZY_FUNCTIONS[name];
       if (lazy) return lazy(expr.args, ctx, (e) => evaluate(e, ctx));
-      const fn = FUNCTIONS[expr.name];
-      if (!fn) {
-        const hit = Object.keys(FUNCTIONS).find((k) => k.toLowerCase() === expr.name.toLowerCase());
-        if (hit) throw new WdlEvalError(`unknown function '${expr.name}' (function names are case-sensitive: '${hit}')`);
-        throw new WdlUnsupportedError(`the function '${expr.name}'`);
-      }
+      const fn = FUNCTIONS[name];
+      if (!fn) throw new WdlUnsupportedError(`the function '${expr.name}'`);
       const args = expr.args.map((a) => evaluate(a, ctx));
       return fn(args, ctx);
     }
@@ -100,6 +97,14 @@ export function evaluate(expr: WdlExpr, ctx: EvalContext): WdlValue {
     case 'index':
       return access(evaluate(expr.object, ctx), evaluate(expr.index, ctx), expr.optional, expr.object);
   }
+}
+
+const canonical = new Map<string, string>();
+/** Function names are case-insensitive, as the service reads them (designer-exported flows use `utcnow()`, `adddays()`). */
+function canonicalName(name: string): string {
+  if (FUNCTIONS[name] || LAZY_FUNCTIONS[name]) return name;
+  if (canonical.size === 0) for (const k of [...Object.keys(FUNCTIONS), ...Object.keys(LAZY_FUNCTIONS)]) canonical.set(k.toLowerCase(), k);
+  return canonical.get(name.toLowerCase()) ?? name;
 }
 
 function access(target: WdlValue, key: WdlValue, optional: boolean, source: WdlExpr): WdlValue {
@@ -125,6 +130,8 @@ function access(target: WdlValue, key: WdlValue, optional: boolean, source: WdlE
     if (typeof key !== 'string') throw new WdlEvalError(`${what} is an object; its property name must be a string, not ${typeName(key)}`);
     const { found, value } = getProperty(target, key);
     if (found) return value;
+    // The designer's path syntax: ?['body/x/y'] is ?['body']?['x']?['y'] (a property literally named so wins).
+    if (key.includes('/')) return accessPath(target, key, optional, what);
     if (optional) return null;
     const names = Object.keys(target);
     throw new WdlEvalError(
@@ -132,6 +139,43 @@ function access(target: WdlValue, key: WdlValue, optional: boolean, source: WdlE
     );
   }
   throw new WdlEvalError(`cannot read [${JSON.stringify(key)}] of ${what}: it is ${typeName(target)}, not an object or array`);
+}
+
+/**
+ * Reads `a/b/c` segment by segment, as the workflow engine reads the designer's path syntax
+ * (`triggerOutputs()?['body/SdkMessage']`): each segment with the same `?` (null-tolerant) or `[]` (strict)
+ * rule as one property access; an integer segment indexes an array.
+ */
+function accessPath(target: WdlObject, path: string, optional: boolean, what: string): WdlValue {
+  let cur: WdlValue = target;
+  let walked = what;
+  for (const seg of path.split('/')) {
+    if (cur === null) {
+      if (optional) return null;
+      throw new WdlEvalError(`cannot read '${seg}' of ${walked} (path '${path}'): it is null (use ?['${path}'] to allow null)`);
+    }
+    if (Array.isArray(cur) && /^\d+$/.test(seg)) {
+      const i = Number(seg);
+      if (i < cur.length) cur = cur[i]!;
+      else if (optional) return null;
+      else throw new WdlEvalError(`index ${i} is outside the array ${walked} of ${cur.length} items (path '${path}')`);
+    } else if (isObject(cur)) {
+      const { found, value } = getProperty(cur, seg);
+      if (found) cur = value;
+      else if (optional) return null;
+      else {
+        const names = Object.keys(cur);
+        throw new WdlEvalError(
+          `property '${seg}' of the path '${path}' does not exist in ${walked}; available properties: ${names.length ? names.map((n) => `'${n}'`).join(', ') : 'none'} (use ?['${path}'] to allow a missing property)`,
+        );
+      }
+    } else {
+      if (optional) return null;
+      throw new WdlEvalError(`cannot read '${seg}' of ${walked} (path '${path}'): it is ${typeName(cur)}, not an object or array`);
+    }
+    walked = `${walked}/${seg}`;
+  }
+  return cur;
 }
 
 /** A short source-like rendering of an expression, for error messages. */

@@ -58,9 +58,16 @@ function compare(fn: string, a: WdlValue, b: WdlValue): number {
   throw new WdlEvalError(`${fn}: cannot compare ${typeName(a)} with ${typeName(b)}; both must be numbers or both strings`);
 }
 
+/** The last text lowered (flows search the same long text many times, e.g. once per item of a Select). */
+let lowered = { text: '', lower: '' };
+function lower(text: string): string {
+  if (lowered.text !== text) lowered = { text, lower: text.toLowerCase() };
+  return lowered.lower;
+}
+
 /** indexOf-family searches are case-insensitive in the engine. */
 function ciIndexes(text: string, search: string): number[] {
-  const t = text.toLowerCase();
+  const t = lower(text);
   const s = search.toLowerCase();
   const out: number[] = [];
   if (s === '') return [0];
@@ -83,9 +90,25 @@ function decodeB64(fn: string, v: WdlValue): string {
   return Buffer.from(s, 'base64').toString('utf8');
 }
 
+/** A key equal for deep-equal values (object keys sorted), so union and intersection stay linear. */
+export function canonicalKey(v: WdlValue): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? `s${v}` : `p${String(v)}`;
+  if (Array.isArray(v)) return `[${v.map(canonicalKey).join(',')}]`;
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalKey(v[k]!)}`).join(',')}}`;
+}
+
 function uniqueUnion(lists: WdlValue[][]): WdlValue[] {
   const out: WdlValue[] = [];
-  for (const l of lists) for (const x of l) if (!out.some((y) => deepEqual(x, y))) out.push(x);
+  const seen = new Set<string>();
+  for (const l of lists) {
+    for (const x of l) {
+      const k = canonicalKey(x);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(x);
+      }
+    }
+  }
   return out;
 }
 
@@ -138,15 +161,16 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
   },
   indexOf(args) {
     arity('indexOf', args, 2);
-    return ciIndexes(str('indexOf', args[0]!, 'text'), str('indexOf', args[1]!, 'search text'))[0] ?? -1;
+    const search = str('indexOf', args[1]!, 'search text');
+    if (search === '') return 0;
+    return lower(str('indexOf', args[0]!, 'text')).indexOf(search.toLowerCase());
   },
   lastIndexOf(args) {
     arity('lastIndexOf', args, 2);
     const text = str('lastIndexOf', args[0]!, 'text');
     const search = str('lastIndexOf', args[1]!, 'search text');
     if (search === '') return text.length === 0 ? 0 : text.length - 1;
-    const all = ciIndexes(text, search);
-    return all.length ? all[all.length - 1]! : -1;
+    return lower(text).lastIndexOf(search.toLowerCase());
   },
   nthIndexOf(args) {
     arity('nthIndexOf', args, 3);
@@ -265,6 +289,45 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
   reverse(args) {
     arity('reverse', args, 1);
     return [...arr('reverse', args[0]!)].reverse();
+  },
+  /** sort(collection, sortBy?): ascending, stable; sortBy names the property of object items. */
+  sort(args) {
+    arity('sort', args, 1, 2);
+    const list = arr('sort', args[0]!, 'collection');
+    const by = args.length === 2 ? str('sort', args[1]!, 'sortBy') : undefined;
+    const keyOf = (x: WdlValue): WdlValue => {
+      if (by === undefined) return x;
+      if (!isObject(x)) throw new WdlEvalError(`sort: with sortBy '${by}' every item must be an object, not ${typeName(x)}`);
+      return x[by] ?? null;
+    };
+    const keyed = list.map((x, i) => ({ x, k: keyOf(x), i }));
+    for (const e of keyed) {
+      if (e.k !== null && typeof e.k !== 'string' && typeof e.k !== 'number' && typeof e.k !== 'boolean') throw new WdlEvalError(`sort: cannot sort by ${typeName(e.k)} values`);
+    }
+    keyed.sort((a, b) => {
+      if (a.k === b.k) return a.i - b.i;
+      if (a.k === null) return -1;
+      if (b.k === null) return 1;
+      if (typeof a.k !== typeof b.k) throw new WdlEvalError(`sort: cannot compare ${typeName(a.k)} with ${typeName(b.k)}`);
+      return (a.k < b.k ? -1 : 1) || a.i - b.i;
+    });
+    return keyed.map((e) => e.x);
+  },
+  /** chunk(collection, length): consecutive pieces of at most `length` items (or characters of a string). */
+  chunk(args) {
+    arity('chunk', args, 2);
+    const size = int('chunk', args[1]!, 'length');
+    if (size < 1) throw new WdlEvalError('chunk: the length must be a positive integer');
+    const v = args[0]!;
+    if (typeof v === 'string') {
+      const out: WdlValue[] = [];
+      for (let i = 0; i < v.length; i += size) out.push(v.slice(i, i + size));
+      return out;
+    }
+    const list = arr('chunk', v, 'collection');
+    const out: WdlValue[] = [];
+    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+    return out;
   },
 
   // ---- logical
@@ -425,6 +488,13 @@ export const FUNCTIONS: Record<string, WdlFunction> = {
     arity('startOfDay', args, 1, 2);
     const t = time('startOfDay', args[0]!);
     return fmtOut('startOfDay', { ms: t.ms - (((t.ms % 86400000) + 86400000) % 86400000), sub: 0 }, args[1]);
+  },
+  isInt: (args) => (arity('isInt', args, 1), typeof args[0] === 'string' && /^\s*[+-]?\d+\s*$/.test(args[0])),
+  isFloat: (args) => (arity('isFloat', args, 1), typeof args[0] === 'string' && args[0].trim() !== '' && Number.isFinite(Number(args[0]))),
+  startOfMonth(args) {
+    arity('startOfMonth', args, 1, 2);
+    const d = new Date(time('startOfMonth', args[0]!).ms);
+    return fmtOut('startOfMonth', { ms: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), sub: 0 }, args[1]);
   },
   startOfHour(args) {
     arity('startOfHour', args, 1, 2);

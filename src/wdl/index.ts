@@ -8,10 +8,13 @@ export { toWdlString, WdlEvalError, WdlUnsupportedError } from './values.js';
 export type { WdlObject, WdlValue } from './values.js';
 export { formatInstant, parseTimestamp } from './datetime.js';
 export { FlowDefinitionError, runFlow } from './runner/engine.js';
-export { DataverseError, RunAbortedError } from './runner/types.js';
+export { BULK_MAX_TARGETS, DataverseError, RunAbortedError } from './runner/types.js';
+export { DATAVERSE_API, rowTriggerOf } from './runner/row-trigger.js';
+export type { RowMessage, RowTrigger } from './runner/row-trigger.js';
 export type {
   ActionRecord,
   ActionStatus,
+  BulkMessage,
   DataverseStore,
   HttpFunction,
   HttpRequest,

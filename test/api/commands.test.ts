@@ -97,7 +97,7 @@ describe('client commands: credentials, outputs and failures', () => {
     expect(r.status).toBe(0);
     const none = await runCliInProcess(['subscription', 'list', ...args], { env: { NODE_EXTRA_CA_CERTS: emu.caFile! } });
     expect(none.status).toBe(2);
-    expect(none.stderr).toContain('no client credential: set COE_AUDIT_CLIENT_SECRET, or pass --client-secret-file or --certificate-file');
+    expect(none.stderr).toContain('no client credential: set COE_AUDIT_CLIENT_SECRET or COE_AUDIT_CLIENT_SECRET_FILE, or pass --client-secret-file or --certificate-file');
     const flag = await runCliInProcess(['subscription', 'list', ...args, '--client-secret', 'x']);
     expect(flag.status).toBe(2);
   });

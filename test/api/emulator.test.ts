@@ -9,7 +9,8 @@ describe('emulator (activity-api.md §8) over HTTP', () => {
   const clock = virtualClock(T0);
 
   beforeAll(async () => {
-    emu = await startEmulator({ seed: 3, days: 2, eventsPerHour: 12, eventsPerBlob: 4, clock, subscriptions: ['Audit.General'] });
+    // One emulator for every cloud's hosts and audiences (strict cloud off); test/api/any-client.test.ts covers strict.
+    emu = await startEmulator({ seed: 3, days: 2, eventsPerHour: 12, eventsPerBlob: 4, clock, subscriptions: ['Audit.General'], strictCloud: false });
     http = rawClient(emu);
     token = await bearer(http, emu);
   });
@@ -178,6 +179,11 @@ describe('emulator (activity-api.md §8) over HTTP', () => {
     expect(b.body).toBe(a.body);
     const bad = await get(http, feed(emu, `subscriptions/content?contentType=Audit.General&startTime=${iso(start)}&endTime=${iso(end)}&nextPage=garbage`), token);
     expect(JSON.parse(bad.body)).toEqual({ error: { code: 'AF20031', message: 'Invalid nextPage Input: garbage.' } });
+    // An empty nextPage= (what a designer flow sends on its first call) is no token: the first page.
+    const first = feed(emu, `subscriptions/content?contentType=Audit.General&startTime=${iso(start)}&endTime=${iso(end)}`);
+    const empty = await get(http, `${first}&nextPage=`, token);
+    expect(empty.status).toBe(200);
+    expect(empty.body).toBe((await get(http, first, token)).body);
   });
 
   it('uses the Host header for contentUri and NextPageUri, and accepts /api/v1/', async () => {

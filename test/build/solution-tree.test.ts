@@ -19,6 +19,10 @@ describe('solution source', () => {
       admin_AuditLogsMinutestoLookBack: ['Audit Logs - Minutes to Look Back', 'Number', '65'],
       admin_AuditLogsEndTimeMinutesAgo: ['Audit Logs - End Time Minutes Ago', 'Number', '0'],
       admin_PowerAutomateEnvironmentVariable: ['Power Automate Environment Variable', 'String', '{{powerAutomateUrl}}/environments/'],
+      admin_AuditLogsSyncWatermark: ['Audit Logs - Sync Watermark', 'String', undefined],
+      admin_AuditLogsWriteRowByRow: ['Audit Logs - Write Rows One by One', 'Boolean', 'no'],
+      admin_AuditLogsUseGraphAPI: ['Audit Logs - Use Graph API', 'Boolean', '{{graphAuditQueries}}'],
+      admin_GraphURLEnvironmentVariable: ['Graph URL Environment Variable', 'String', '{{graphUrl}}/'],
     });
   });
 
@@ -86,8 +90,12 @@ describe('unpacked solution tree', () => {
     }
   });
 
-  it('coe ships no variable definition (all are CoE Core\'s); standalone writes per-cloud defaults and descriptions from the cloud table', () => {
-    expect([...tree.keys()].filter((k) => k.startsWith('environmentvariabledefinitions/'))).toEqual([]);
+  it('coe ships only its own variable definitions, none of CoE Core\'s; standalone writes per-cloud defaults and descriptions from the cloud table', () => {
+    // Only the variables of ours (the Sync redesign's), none of Core's.
+    expect([...tree.keys()].filter((k) => k.startsWith('environmentvariabledefinitions/'))).toEqual([
+      'environmentvariabledefinitions/admin_AuditLogsSyncWatermark/environmentvariabledefinition.xml',
+      'environmentvariabledefinitions/admin_AuditLogsWriteRowByRow/environmentvariabledefinition.xml',
+    ]);
     const st = buildSolutionTree(source, gcchigh, { edition: 'standalone' });
     const aud = text(st, 'environmentvariabledefinitions/coeaudit_AuditLogsAudience/environmentvariabledefinition.xml');
     expect(aud).toContain(`<defaultvalue>${gcchigh.managementAudience}</defaultvalue>`);
@@ -129,6 +137,9 @@ describe('deployment settings', () => {
         { SchemaName: 'coeaudit_AuditLogsAudience', Value: cloud.managementAudience },
         { SchemaName: 'coeaudit_AuditLogsAuthority', Value: cloud.authorityUrl },
         { SchemaName: 'coeaudit_PowerAutomateEnvironmentVariable', Value: `${cloud.powerAutomateUrl}/environments/` },
+        // The Sync flow's mode per cloud: Graph where it offers audit log queries (commercial, GCC).
+        { SchemaName: 'coeaudit_AuditLogsUseGraphAPI', Value: cloud.graphAuditQueriesAvailable ? 'yes' : 'no' },
+        { SchemaName: 'coeaudit_GraphURLEnvironmentVariable', Value: `${cloud.graphUrl}/` },
       ]);
       expect(s.ConnectionReferences).toEqual([
         { LogicalName: 'coeaudit_AuditLogsDataverse', ConnectionId: '', ConnectorId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps' },
@@ -143,7 +154,10 @@ describe('deployment settings', () => {
       { SchemaName: 'coeaudit_AuditLogsClientAzureSecret', Value: ref },
       { SchemaName: 'coeaudit_TenantID', Value: '11111111-1111-1111-1111-111111111111' },
       { SchemaName: 'coeaudit_PowerAutomateEnvironmentVariable', Value: `${CLOUDS[0]!.powerAutomateUrl}/environments/` },
+      { SchemaName: 'coeaudit_AuditLogsUseGraphAPI', Value: 'yes' },
+      { SchemaName: 'coeaudit_GraphURLEnvironmentVariable', Value: `${CLOUDS[0]!.graphUrl}/` },
     ]);
+    expect(deploymentSettings(standalone, CLOUDS.find((c) => c.id === 'gcchigh')!, {}).EnvironmentVariables.find((e) => e.SchemaName === 'coeaudit_AuditLogsUseGraphAPI')!.Value).toBe('no');
     expect(() => deploymentSettings(standalone, CLOUDS[0]!, { keyVaultSecretReference: '/subscriptions/x/secrets/y' })).toThrow(UsageError);
   });
 

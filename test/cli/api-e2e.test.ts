@@ -42,7 +42,7 @@ describe('built CLI against `coe-audit emulator start` (child processes, HTTPS, 
     const emu = await spawnEmulator(['--https', '--seed', '9', '--days', '1', '--events-per-hour', '6', '--faults', 'server-error=0.1,drop=0.05', '--cloud', 'gcchigh']);
     try {
       const r = emu.ready;
-      expect(Object.keys(r)).toEqual(['managementUrl', 'authorityUrl', 'tenantId', 'clientId', 'clientSecret', 'caFile']);
+      expect(Object.keys(r)).toEqual(['cloud', 'managementUrl', 'authorityUrl', 'tenantId', 'clientId', 'clientSecret', 'caFile']);
       expect(r.managementUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(existsSync(r.caFile!)).toBe(true);
       const env = { NODE_EXTRA_CA_CERTS: r.caFile!, COE_AUDIT_CLIENT_SECRET: r.clientSecret };

@@ -60,7 +60,7 @@ describe('flow run options', () => {
     const r = await runCliInProcess(['flow', 'run', 'Sync', '--solution', solution, '--emulator', 'http://127.0.0.1:9', '--now', NOW]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/needs environment variables admin_TenantID, admin_AuditLogsAudience, admin_AuditLogsAuthority, admin_AuditLogsClientID, admin_PowerAutomateEnvironmentVariable, admin_AuditLogsClientAzureSecret, which the run does not set/);
+    expect(r.stderr).toMatch(/needs environment variables admin_TenantID, admin_AuditLogsAudience, admin_AuditLogsAuthority, admin_AuditLogsClientID, admin_PowerAutomateEnvironmentVariable, admin_GraphURLEnvironmentVariable, admin_AuditLogsClientAzureSecret, which the run does not set/);
     expect(r.stderr).toMatch(/--start-emulator, which seeds them/);
   });
 

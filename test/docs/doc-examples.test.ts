@@ -11,7 +11,8 @@ import { makeTempDir } from '../helpers/temp-dir.js';
  * line of a ```sh block, outside the Usage synopsis, runs in-process in a sandbox that holds a copy of examples/
  * and a fresh `coe-audit build` in dist/. Lines of a page run in order, in one sandbox per page.
  * - Activity API commands (content, subscription, doctor) talk to an emulator serving the cloud they name, with the
- *   tenant and client of examples/coe-audit.config.yaml, and the secret in COE_AUDIT_CLIENT_SECRET, as the docs say.
+ *   tenant and client of examples/coe-audit.config.yaml, and the secret in COE_AUDIT_CLIENT_SECRET, as the docs say;
+ *   with `--api`, its Graph audit log query API too (`--graph-url`).
  * - `emulator start` runs in the background until the page is done; `http://127.0.0.1:<port>` in later lines of the
  *   page is its address, and its client secret is COE_AUDIT_CLIENT_SECRET for them.
  * - `> file` is supported; any other shell construct fails the test (write examples as plain commands).
@@ -107,7 +108,7 @@ let dist: string;
 async function emulatorFor(cloud: string): Promise<RunningEmulator> {
   let emu = emulators.get(cloud);
   if (!emu) {
-    emu = await startEmulator({ https: true, cloud, seed: 5, tenantId: TENANT, clientId: CLIENT, days: 2, eventsPerHour: 2 });
+    emu = await startEmulator({ https: true, cloud, seed: 5, tenantId: TENANT, clientId: CLIENT, days: 2, eventsPerHour: 2, graphQueryStartSeconds: 0, graphQuerySeconds: 1 });
     emulators.set(cloud, emu);
   }
   return emu;
@@ -168,6 +169,8 @@ describe('every shell example in the docs runs as written', () => {
             const emu = await emulatorFor(cloudAt >= 0 ? argv[cloudAt + 1]!.toLowerCase() : 'commercial');
             io.env = { ...io.env, COE_AUDIT_CLIENT_SECRET: emu.clientSecret, NODE_EXTRA_CA_CERTS: emu.caFile! };
             argv = [...argv, '--management-url', emu.managementUrl, '--authority-url', emu.authorityUrl];
+            // --api graph: the same emulator serves the Graph audit log query API.
+            if (argv.includes('--api')) argv.push('--graph-url', emu.managementUrl);
           }
           const status = await runCli(argv, io);
           if (status !== parsed.expect) throw new Error(`${where}\nexited ${status}, expected ${parsed.expect}; stderr:\n${stderr}`);

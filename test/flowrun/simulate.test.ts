@@ -30,7 +30,8 @@ describe('flow simulate: the generated flows against the emulator, on one virtua
     const a = await simulateFlows(args);
     expect(a).toMatchObject({ eventsSeeded: 400, missingLaunches: 0, wrongLastLaunch: 0, failedRuns: 0, runs: 4 });
     expect(a.uniqueIds).toBe(a.launchEvents);
-    expect(a.duplicates).toBeGreaterThan(0);
+    // The watermark reads each window once: only records the API repeats in a later window are written twice.
+    expect(a.duplicates).toBeLessThan(a.uniqueIds / 10);
     expect(a.retries).toBeGreaterThan(0);
     expect(a.appsMarkedDeleted).toBe(a.appsDeletedSeeded);
     const b = await simulateFlows(args);
@@ -70,8 +71,8 @@ describe('flow simulate: the generated flows against the emulator, on one virtua
     for (const [edition, column] of [['standalone', 'coeaudit_appname'], ['coe', 'admin_appenvironmentname']] as const) {
       const flows = defaultFlows(edition);
       const flow = structuredClone(flows.sync.flow) as { properties: { definition: { actions: unknown } } };
-      const upsert = findAction(flow.properties.definition.actions, 'Upsert_audit_log_with_app')!;
-      (upsert.inputs as { parameters: Json }).parameters[`item/${column}`] = 'x';
+      const rows = findAction(flow.properties.definition.actions, 'Audit_rows_with_app')!;
+      (rows.inputs as { select: Json }).select[column] = 'x';
       const s = await simulateFlows({ events: 200, hours: 2, seed: 5, edition, flows: { subscription: flows.subscription, sync: { flow, displayName: flows.sync.displayName } } });
       expect(s.failedRuns, `${edition}: ${column}`).toBeGreaterThan(0);
       expect(s.missingLaunches, `${edition}: ${column}`).toBe(s.launchEvents);

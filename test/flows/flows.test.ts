@@ -110,20 +110,25 @@ describe('the three flows', () => {
     for (const f of flows) {
       for (const x of actionsOf(f).filter((a) => a.action.type === 'Http')) {
         const inputs = x.action.inputs as Record<string, unknown>;
-        expect(String(inputs.uri)).toMatch(/^@\{outputs\('Api_root'\)\}\//);
+        // Graph calls (the Sync flow's Graph mode) are built on Graph_root and authenticate for the Graph URL variable.
+        const graph = String(inputs.uri).startsWith("@{outputs('Graph_root')}/security/auditLog/queries") || inputs.uri === "@{variables('graphRecordsUrl')}";
+        if (!graph) expect(String(inputs.uri)).toMatch(/^@\{outputs\('Api_root'\)\}\//);
         expect(inputs.authentication).toEqual({
           type: 'ActiveDirectoryOAuth',
           authority: "@parameters('Audit Logs - Authority (admin_AuditLogsAuthority)')",
           tenant: "@parameters('TenantID (admin_TenantID)')",
-          audience: "@parameters('Audit Logs - Audience (admin_AuditLogsAudience)')",
+          audience: graph ? "@parameters('Graph URL Environment Variable (admin_GraphURLEnvironmentVariable)')" : "@parameters('Audit Logs - Audience (admin_AuditLogsAudience)')",
           clientId: "@parameters('Audit Logs - ClientID (admin_AuditLogsClientID)')",
           secret: "@variables('clientSecret')",
         });
-        expect(inputs.retryPolicy).toEqual({ type: 'none' });
         expect(x.action.runtimeConfiguration).toEqual({ secureData: { properties: ['inputs'] } });
-        expect(String(inputs.uri)).toContain('PublisherIdentifier=@{parameters(\'TenantID (admin_TenantID)\')}');
-        // Wrapped in a bounded retry loop that backs off on AF429 (HTTP 403), 429 and 5xx.
-        const loop = actionsOf(f).find((a) => a.name === x.parents[x.parents.length - 1])!;
+        if (!graph) expect(String(inputs.uri)).toContain('PublisherIdentifier=@{parameters(\'TenantID (admin_TenantID)\')}');
+        // Wrapped in a bounded retry loop that backs off on AF429 (HTTP 403), 429 and 5xx, or (blob GETs) a first attempt under
+        // the platform's default policy whose failure goes to such a loop.
+        const parent = actionsOf(f).find((a) => a.name === x.parents[x.parents.length - 1]);
+        const loop = parent?.action.type === 'Until' ? parent : actionsOf(f).find((a) => a.name === `Retry_${x.name}_again`)!;
+        if (parent?.action.type === 'Until') expect(inputs.retryPolicy).toEqual({ type: 'none' });
+        else expect(inputs.retryPolicy).toBeUndefined();
         expect(loop.action.type).toBe('Until');
         expect((loop.action.limit as { count: number }).count).toBeLessThanOrEqual(LIMITS.attempts);
         const cond = String(loop.action.expression);
@@ -231,13 +236,22 @@ describe('Sync Audit Logs (V2) flow', () => {
     expect(definition(f).triggers.Recurrence).toEqual({ type: 'Recurrence', recurrence: { frequency: 'Hour', interval: 1 } });
   });
 
-  it('computes a window of at most 24 hours that starts at most 7 days ago, and says so in its description', () => {
-    expect(String(get('Window_minutes').action.inputs)).toContain(`, ${WINDOW.maxLengthMinutes})`);
-    expect(String(get('Start_minutes_ago').action.inputs)).toContain(`, ${WINDOW.maxStartMinutesAgo})`);
+  it('continues from a watermark in windows of at most 24 hours, at most 7 days back, and says so in its description', () => {
+    expect(String(get('Slice_end').action.inputs)).toContain("addHours(variables('sliceStart'), 24)");
+    expect(String(get('Oldest_start').action.inputs)).toContain(`-${WINDOW.maxStartMinutesAgo})`);
     expect(WINDOW.maxStartMinutesAgo).toBeLessThan(7 * 24 * 60);
     expect(f.description).toContain('at most 24 hours');
-    expect(f.description).toContain('at most 7 days');
-    expect(String(get('Start_time').action.inputs)).toContain("mul(-1, outputs('Start_minutes_ago'))");
+    expect(f.description).toContain('7 days');
+    expect(String(get('First_start').action.inputs)).toContain("outputs('Stored_watermark')");
+    const windows = get('Read_windows').action;
+    expect(windows.type).toBe('Until');
+    expect((windows.limit as { count: number }).count).toBe(LIMITS.maxSlicesPerRun);
+    expect(text(get('Report_lost_interval').action)).toContain('LOST INTERVAL');
+    expect(text(get('Report_lost_interval').action)).toContain('Purview');
+    // The watermark moves only to the end of a window whose pages, blobs and writes all succeeded.
+    expect(get('Window_done').parents).toContain('Window_complete');
+    expect(get('Window_done').action).toMatchObject({ type: 'SetVariable', inputs: { name: 'doneUntil' } });
+    expect(text(get('Write_watermark').action)).toContain('environmentvariablevalues');
   });
 
   it('follows NextPageUri (or NextPageUrl) in a bounded loop and reports the page cap', () => {
@@ -263,44 +277,58 @@ describe('Sync Audit Logs (V2) flow', () => {
     expect(loop.runtimeConfiguration).toEqual({ concurrency: { repetitions: LIMITS.blobConcurrency } });
     expect(String((get('Get_content_blob').action.inputs as { uri: string }).uri)).toMatch(/\/audit\/@\{items\('Fetch_blobs'\)\}\?PublisherIdentifier=/);
     // No SetVariable inside concurrent loops (only appends).
-    for (const x of found.filter((a) => a.parents.includes('Fetch_blobs') || a.parents.includes('For_each_app'))) {
-      expect(['SetVariable', 'IncrementVariable'], x.name).not.toContain(x.action.type);
+    for (const x of found.filter((a) => a.parents.includes('Fetch_blobs'))) {
+      expect(['SetVariable', 'IncrementVariable', 'AppendToStringVariable'], x.name).not.toContain(x.action.type);
     }
   });
 
-  it('keeps LaunchPowerApp and DeletePowerApp of both record formats', () => {
+  it('keeps LaunchPowerApp and DeletePowerApp of both record formats with data operations, no per-event loop', () => {
     const where = String((get('App_events').action.inputs as { where: string }).where);
     for (const piece of ["'LaunchPowerApp'", "'DeletePowerApp'", '256)', '45)']) expect(where).toContain(piece);
-    const collect = text(get('Collect_blob_event').action);
-    expect(collect).toContain("?['AppName']");
-    expect(text(get('Find_app_id_blob_event').action)).toContain('powerplatform.analytics.resource.power_app.id');
-    expect(text(get('Find_app_id_blob_event').action)).toContain("?['PropertyCollection']");
+    const slim = text(get('Slim_events').action);
+    expect(get('Slim_events').action.type).toBe('Select');
+    expect(slim).toContain("?['AppName']");
+    expect(slim).toContain('powerplatform.analytics.resource.power_app.id');
+    expect(slim).toContain("?['PropertyCollection']");
+    // The only loops: pages, windows, blobs, bulk chunks and the row-by-row fallback.
+    const loops = found.filter((a) => a.action.type === 'Foreach').map((a) => a.name).sort();
+    expect(loops).toEqual([
+      'Fetch_blobs',
+      'Write_app_rows_chunks',
+      'Write_app_rows_rows',
+      'Write_audit_rows_with_app_chunks',
+      'Write_audit_rows_with_app_rows',
+      'Write_audit_rows_without_app_chunks',
+      'Write_audit_rows_without_app_rows',
+    ]);
   });
 
-  it('upserts admin_auditlogs keyed by the event Id', () => {
-    for (const n of ['Upsert_audit_log_with_app', 'Upsert_audit_log_without_app']) {
-      const a = get(n).action;
-      const p = (a.inputs as { host: { operationId: string }; parameters: Record<string, unknown> });
-      expect(p.host.operationId).toBe('UpdateRecord');
-      expect(p.parameters.entityName).toBe('admin_auditlogs');
-      expect(p.parameters.recordId).toBe("@{items('Write_launches')?['Id']}");
+  it('upserts admin_auditlogs keyed by the event Id with UpsertMultiple, or row by row when the variable says so', () => {
+    for (const n of ['Write_audit_rows_with_app', 'Write_audit_rows_without_app']) {
+      expect(String(get(n).action.expression)).toBe("@equals(parameters('Audit Logs - Write Rows One by One (admin_AuditLogsWriteRowByRow)'), true)");
+      const bulk = get(`${n}_chunk`).action.inputs as { host: { operationId: string }; parameters: Record<string, unknown> };
+      expect(bulk.host.operationId).toBe('PerformBoundAction');
+      expect(bulk.parameters).toMatchObject({ entityName: 'admin_auditlogs', actionName: 'Microsoft.Dynamics.CRM.UpsertMultiple' });
+      expect(String(get(`${n}_chunks`).action.foreach)).toContain(`, ${LIMITS.batchSize})`);
+      const row = get(`${n}_row`).action.inputs as { host: { operationId: string }; parameters: Record<string, unknown> };
+      expect(row.host.operationId).toBe('UpdateRecord');
+      expect(row.parameters.recordId).toBe(`@{items('${n}_rows')?['admin_auditlogid']}`);
     }
-    expect(text(get('Upsert_audit_log_with_app').action)).toContain('admin_AppLookup@odata.bind');
-    expect(text(get('Upsert_audit_log_without_app').action)).not.toContain('admin_AppLookup@odata.bind');
+    expect(text(get('Audit_rows_with_app').action)).toContain('admin_AppLookup@odata.bind');
+    expect(text(get('Audit_rows_without_app').action)).not.toContain('admin_AppLookup@odata.bind');
+    expect(text(get('Audit_rows_with_app').action)).toContain('"admin_auditlogid":"@item()?[\'Id\']"');
   });
 
-  it('sets admin_applastlaunchedon only when newer and marks deleted apps', () => {
-    const newer = get('Is_newer_than_stored').action;
-    // ticks() never sees a null or empty stored date, whatever order the engine evaluates arguments in.
-    const stored = "first(body('Get_app')?['value'])?['admin_applastlaunchedon']";
-    expect(String(newer.expression)).toBe(`@less(div(ticks(if(empty(${stored}), '0001-01-01T00:00:00Z', ${stored})), 10000000), max(body('Launch_seconds')))`);
-    expect(text(get('Set_last_launched_on').action)).toContain('item/admin_applastlaunchedon');
-    expect(text(get('Set_app_deleted').action)).toContain('"item/admin_appdeleted":true');
-    expect(get('For_each_app').action.runtimeConfiguration).toEqual({ concurrency: { repetitions: LIMITS.eventConcurrency } });
+  it('sets admin_applastlaunchedon only when newer and marks deleted apps, with UpdateMultiple', () => {
+    expect(text(get('Changed_apps').action)).toContain("greater(item()?['newest'], item()?['stored'])");
+    expect(text(get('Launch_index').action)).toContain("sort(split(variables('launchKeys'), '|'))");
+    expect(text(get('App_rows').action)).toContain('admin_applastlaunchedon');
+    expect(text(get('App_rows').action)).toContain('admin_appdeleted');
+    expect((get('Write_app_rows_chunk').action.inputs as { parameters: Record<string, unknown> }).parameters.actionName).toBe('Microsoft.Dynamics.CRM.UpdateMultiple');
   });
 
-  it('counts failures of list, blob and write steps', () => {
-    for (const n of ['Listing_failed', 'Blob_failed', 'Upsert_audit_log_with_app_failed', 'Apply_app_events_failed']) {
+  it('counts failures of list, blob and window steps', () => {
+    for (const n of ['Listing_failed', 'Blob_failed', 'Window_incomplete', 'Report_lost_interval']) {
       expect(get(n).action).toMatchObject({ type: 'AppendToArrayVariable', inputs: { name: 'failures' } });
     }
   });
@@ -334,11 +362,10 @@ describe('Load events from exported Audit Log CSV file flow', () => {
     expect(get('Select_app_ids').action.runAfter).toEqual({ For_each_row: ['Succeeded', 'Failed'] });
   });
 
-  it('applies events with the same upsert and newer-only update as the sync', () => {
-    const sync = actionsOf(byName(SYNC_DISPLAY_NAME));
-    for (const n of ['For_each_app', 'Upsert_audit_log_with_app', 'Is_newer_than_stored', 'Set_app_deleted']) {
-      expect(text(get(n).action)).toBe(text(sync.find((x) => x.name === n)!.action));
-    }
+  it('applies events with an upsert by event Id and a newer-only update of the app', () => {
+    expect(text(get('Upsert_audit_log_with_app').action)).toContain('admin_AppLookup@odata.bind');
+    expect(String(get('Is_newer_than_stored').action.expression)).toContain('ticks(');
+    expect(text(get('Set_app_deleted').action)).toContain('"item/admin_appdeleted":true');
     expect(text(get('Collect_csv_event').action)).toContain("?['AppName']");
   });
 });

@@ -108,23 +108,28 @@ describe('CSV loader parsing, evaluated with the project WDL evaluator', () => {
 
 describe('Sync window expressions, evaluated', () => {
   const actions = (flow(SYNC_DISPLAY_NAME).json.properties as { definition: { actions: Record<string, A> } }).definition.actions;
-  function window(endAgo: number, lookBack: number): [string, string] {
+  function window(endAgo: number, lookBack: number, watermark: string): [string, string, string] {
     const ctx = new Ctx(null);
     ctx.parameter = (name: string) => (name.includes('End Time') ? endAgo : lookBack);
     ctx.outputs.set('Now', '2026-01-10T12:00:00.0000000Z');
-    for (const n of ['End_minutes_ago', 'Window_minutes', 'Start_minutes_ago', 'Start_time', 'End_time']) {
+    ctx.outputs.set('Stored_watermark', watermark);
+    for (const n of ['End_minutes_ago', 'Run_end', 'Oldest_start', 'First_start']) {
       ctx.outputs.set(n, evaluateString(String(find(actions, n)!.inputs), ctx));
     }
-    return [ctx.outputs.get('Start_time') as string, ctx.outputs.get('End_time') as string];
+    return [ctx.outputs.get('First_start') as string, ctx.outputs.get('Run_end') as string, ctx.outputs.get('Oldest_start') as string];
   }
 
   it.each([
-    [0, 65, '2026-01-10T10:55:00', '2026-01-10T12:00:00'],
-    [120, 60, '2026-01-10T09:00:00', '2026-01-10T10:00:00'],
-    [0, 5000, '2026-01-09T12:00:00', '2026-01-10T12:00:00'],
-    [20000, 65, '2026-01-03T12:10:00', '2026-01-03T12:11:00'],
-    [-5, 0, '2026-01-10T11:59:00', '2026-01-10T12:00:00'],
-  ])('End Time Minutes Ago %i, Minutes to Look Back %i: %s to %s', (endAgo, lookBack, start, end) => {
-    expect(window(endAgo, lookBack)).toEqual([start, end]);
+    [0, 65, '', '2026-01-10T10:55:00Z', '2026-01-10T12:00:00Z'],
+    [120, 60, '', '2026-01-10T09:00:00Z', '2026-01-10T10:00:00Z'],
+    [0, 5000, '', '2026-01-09T12:00:00Z', '2026-01-10T12:00:00Z'],
+    [0, 65, '2026-01-08T03:00:00Z', '2026-01-08T03:00:00Z', '2026-01-10T12:00:00Z'],
+    [20000, 65, '', '2026-01-03T11:06:00Z', '2026-01-03T12:11:00Z'],
+    [-5, 0, '', '2026-01-10T11:59:00Z', '2026-01-10T12:00:00Z'],
+  ])('End Time Minutes Ago %i, Minutes to Look Back %i, watermark %j: from %s to %s', (endAgo, lookBack, watermark, start, end) => {
+    const [first, runEnd, oldest] = window(endAgo, lookBack, watermark);
+    expect([first, runEnd]).toEqual([start, end]);
+    // The oldest start the API still serves: 7 days less 10 minutes before the run.
+    expect(oldest).toBe('2026-01-03T12:10:00Z');
   });
 });

@@ -140,6 +140,26 @@ const table: [string, WdlValue][] = [
   ['@guid()', '00000000-0000-4000-8000-000000000001'],
   ["@guid('N')", '00000000000040008000000000000002'],
   ['@@literal', '@literal'],
+  // Function names are case-insensitive (real flows write utcnow(), adddays()).
+  ["@ToLower('A')", 'a'],
+  ["@startOfMonth('2026-03-17T10:20:30Z')", '2026-03-01T00:00:00.0000000Z'],
+  ["@chunk(createArray(1, 2, 3, 4, 5), 2)", [[1, 2], [3, 4], [5]]],
+  ["@chunk('abcde', 2)", ['ab', 'cd', 'e']],
+  ["@isInt('42')", true],
+  ["@isInt('4.2')", false],
+  ["@isFloat('4.2')", true],
+  ["@isFloat('x')", false],
+  // The designer's path syntax (learn.microsoft.com/power-automate/dataverse/create-update-delete-trigger
+  // reads `triggerOutputs()['body/SdkMessage']`): 'a/b/c' is ['a']['b']['c'].
+  ["@triggerOutputs()?['body/text']", 'START'],
+  ["@triggerOutputs()['body/text']", 'START'],
+  ["@outputs('H')?['body/value']", [1]],
+  ["@outputs('H')?['body/value/0']", 1],
+  ["@outputs('H')?['headers/nextpageuri']", 'u'],
+  ["@variables('obj')?['nested/k']", 'v'],
+  ["@variables('obj')?['nested/missing/deeper']", null],
+  ["@variables('obj')?['a/b']", null],
+  ["@equals(variables('obj')?['nested/k'], variables('obj')?['nested']?['k'])", true],
   ['a @@{x}', 'a @{x}'],
   ['no expression', 'no expression'],
 ];
@@ -154,6 +174,7 @@ describe('evaluation errors name the construct', () => {
   const bad: [string, RegExp][] = [
     ["@variables('obj')['missing']", /property 'missing' does not exist in variables\('obj'\); available properties: 'a', 'Name', 'nested'/],
     ["@variables('nil')['x']", /cannot read \["x"\] of variables\('nil'\): it is null/],
+    ["@variables('obj')['nested/missing']", /property 'missing' of the path 'nested\/missing' does not exist in variables\('obj'\)\/nested; available properties: 'k'/],
     ["@variables('arr')[7]", /index 7 is outside the array/],
     ["@variables('undefined')", /variable 'undefined' is not initialized/],
     ["@substring('abc', 2, 5)", /past the end/],
@@ -167,7 +188,6 @@ describe('evaluation errors name the construct', () => {
     ["@greater('a', 1)", /cannot compare String with Integer/],
     ["@and(1, true)", /and: the argument 1 must be a boolean/],
     ["@concat(", /does not parse/],
-    ["@ToLower('A')", /case-sensitive: 'toLower'/],
     ["@body('C')", /have no body/],
     // and/or evaluate every argument (only if() is lazy): a null timestamp fails even after a true operand.
     ["@or(true, less(ticks(null), 1))", /ticks: the timestamp must be a string, not Null/],

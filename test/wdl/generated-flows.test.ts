@@ -12,7 +12,7 @@ import { fakeActivityApi, launch, type FakeApiOptions } from './fake-activity-ap
  * The generated flows (the committed build output of `coe-audit build`, not hand-written flows), run by the
  * interpreter against an in-process Activity API stand-in and the local store.
  */
-const DIR = process.env.COE_AUDIT_GENERATED_FLOWS ?? join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'solution', 'Workflows');
+const DIR = process.env.COE_AUDIT_GENERATED_FLOWS ?? join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'coe', 'solution', 'Workflows');
 const present = existsSync(DIR) && readdirSync(DIR).some((f) => f.endsWith('.json'));
 if (!present) console.warn(`generated-flows.test.ts: skipped, no generated flows in ${DIR}`);
 
@@ -36,6 +36,8 @@ export function seed(flowNames: string[]): StoreSeed {
       { schemaName: 'admin_AuditLogsClientSecret', type: 'String', value: 'test-secret' },
       { schemaName: 'admin_AuditLogsClientAzureSecret', type: 'Secret' },
       { schemaName: 'admin_PowerAutomateEnvironmentVariable', type: 'String', value: 'https://make.powerautomate.com/environments/' },
+      { schemaName: 'admin_AuditLogsSyncWatermark', type: 'String' },
+      { schemaName: 'admin_AuditLogsWriteRowByRow', type: 'Boolean', defaultValue: 'no' },
     ],
     tables: {
       admin_coesolutionmetadatas: flowNames.map((n, i) => ({ admin_coesolutionmetadataid: `cccccccc-0000-4000-8000-00000000000${i}`, admin_objectname: n })),
@@ -49,7 +51,7 @@ function summary(r: RunResult): string[] {
 
 describe.skipIf(!present)('generated flows on the interpreter', () => {
   it('Subscription: start (fresh and already enabled), stop, list', async () => {
-    const { flow, name } = load('AdminAuditLogsOffice365ManagementAPISubscription');
+    const { flow, name } = load('coeauditOffice365ManagementAPISubscription');
     const store = createStore(seed([name]));
     const api = fakeActivityApi({ tenant: TENANT });
     const run = (text: string) => runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store, triggerBody: { text } });
@@ -69,7 +71,7 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
   });
 
   it('Sync: pages and blobs, every launch written once, overlapping rerun adds none', async () => {
-    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const { flow, name } = load('coeauditSyncAuditLogs');
     const store = createStore(seed([name]));
     const ev = (n: number, app: number, t: string, legacy = false) => launch(`e0000000-0000-4000-8000-00000000000${n}`, APPS[app]!, t, legacy);
     const blobs: FakeApiOptions['blobs'] = [
@@ -88,13 +90,18 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
     expect(apps[APPS[0]!]).toBe('2026-03-01T07:15:00Z');
     expect(apps[APPS[1]!]).toBe('2026-03-01T07:25:00Z');
     expect(apps[APPS[2]!]).toBe('2030-01-01T00:00:00Z');
+    // The watermark is the end of the window read: the next run starts there and writes nothing again.
+    expect(store.environmentVariableValue('admin_AuditLogsSyncWatermark')).toBe('2026-03-01T08:00:00Z');
+    const writes = { ...store.writes.get('admin_auditlogs') };
     const again = await runFlow({ flow, displayName: name, now: '2026-03-01T08:30:00Z', http: api.http, store });
     expect(again.status, summary(again).join('\n')).toBe('Succeeded');
     expect(store.rows('admin_auditlogs')).toHaveLength(5);
+    expect(store.writes.get('admin_auditlogs')).toEqual(writes);
+    expect(store.environmentVariableValue('admin_AuditLogsSyncWatermark')).toBe('2026-03-01T08:30:00Z');
   });
 
   it('Sync: an app never launched before gets its first last-launch date, and no action fails', async () => {
-    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const { flow, name } = load('coeauditSyncAuditLogs');
     const base = seed([name]);
     const store = createStore({ ...base, apps: base.apps!.map(({ id, displayName }) => ({ id, displayName })) });
     const blobs: FakeApiOptions['blobs'] = [
@@ -109,7 +116,7 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
   });
 
   it('Sync failure path: a refused token writes the error row and fails the run with a message', async () => {
-    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const { flow, name } = load('coeauditSyncAuditLogs');
     const s = seed([name]);
     s.environmentVariables = s.environmentVariables!.map((v) => (v.schemaName === 'admin_AuditLogsClientSecret' ? { ...v, value: 'wrong-secret' } : v));
     const store = createStore(s);
@@ -133,7 +140,7 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
       powerPlatformAppRecord(common(3, '2026-02-03T10:00:00'), 'DeletePowerApp', { ...app, id: APPS[2]! }),
     ];
     const runCsv = async (csv: string) => {
-      const { flow, name } = load('AdminAuditLogsLoadeventsfromexportedAuditLogCSVfil');
+      const { flow, name } = load('coeauditLoadeventsfromexportedAuditLogCSVfile');
       const store = createStore(seed([name]));
       const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: fakeActivityApi({ tenant: TENANT }).http, store, triggerBody: { file: { name: 'x.csv', contentBytes: Buffer.from(csv, 'utf8').toString('base64') } } });
       return { r, store };

@@ -170,6 +170,89 @@ describe('runFlow: Foreach and Until', () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(par));
   });
 
+  it("a Foreach without a concurrency setting runs one iteration at a time (Power Automate's default of 1)", async () => {
+    const f = loopFlow(1) as { properties: { definition: { actions: { Loop: Record<string, unknown> } } } };
+    delete f.properties.definition.actions.Loop.runtimeConfiguration;
+    const r = await runFlow(options(f));
+    expect(r.endTime).toBe('2026-01-01T10:01:00.0000000Z');
+  });
+
+  it('each concurrent iteration reads its own actions (outputs of the iteration, not of another lane)', async () => {
+    const r = await runFlow(
+      options(
+        flow({
+          Init: { type: 'InitializeVariable', inputs: { variables: [{ name: 'pairs', type: 'array' }] }, runAfter: {} },
+          Loop: {
+            type: 'Foreach',
+            foreach: '@range(0, 8)',
+            runtimeConfiguration: { concurrency: { repetitions: 4 } },
+            actions: {
+              Mine: compose('@mul(item(), 10)'),
+              Pause: { type: 'Wait', inputs: { interval: { count: "@sub(8, item())", unit: 'Second' } }, runAfter: { Mine: ['Succeeded'] } },
+              Add: { type: 'AppendToArrayVariable', inputs: { name: 'pairs', value: "@concat(string(item()), '=', string(outputs('Mine')))" }, runAfter: { Pause: ['Succeeded'] } },
+            },
+            runAfter: { Init: ['Succeeded'] },
+          },
+          Done: compose("@variables('pairs')", { Loop: ['Succeeded'] }),
+        }),
+      ),
+    );
+    const pairs = r.actions.at(-1)!.outputs as string[];
+    expect([...pairs].sort()).toEqual(['0=0', '1=10', '2=20', '3=30', '4=40', '5=50', '6=60', '7=70']);
+    // Virtual-time order: the shorter waits of later items end first.
+    expect(pairs.slice(0, 4)).toEqual(['3=30', '2=20', '1=10', '0=0']);
+  });
+
+  it('nested concurrent loops interleave by time; a Terminate in one lane ends the run at once', async () => {
+    const nested = await runFlow(
+      options(
+        flow({
+          Init: { type: 'InitializeVariable', inputs: { variables: [{ name: 'log', type: 'array' }] }, runAfter: {} },
+          Outer: {
+            type: 'Foreach',
+            foreach: '@range(0, 3)',
+            runtimeConfiguration: { concurrency: { repetitions: 3 } },
+            actions: {
+              Inner: {
+                type: 'Foreach',
+                foreach: '@range(0, 2)',
+                runtimeConfiguration: { concurrency: { repetitions: 2 } },
+                actions: {
+                  Pause: { type: 'Wait', inputs: { interval: { count: "@add(mul(items('Outer'), 10), items('Inner'))", unit: 'Second' } }, runAfter: {} },
+                  Add: { type: 'AppendToArrayVariable', inputs: { name: 'log', value: "@concat(string(items('Outer')), '.', string(items('Inner')))" }, runAfter: { Pause: ['Succeeded'] } },
+                },
+                runAfter: {},
+              },
+            },
+            runAfter: { Init: ['Succeeded'] },
+          },
+          Done: compose("@variables('log')", { Outer: ['Succeeded'] }),
+        }),
+      ),
+    );
+    expect(nested.actions.at(-1)!.outputs).toEqual(['0.0', '0.1', '1.0', '1.1', '2.0', '2.1']);
+    expect(nested.endTime).toBe('2026-01-01T10:00:21.0000000Z');
+    const stopped = await runFlow(
+      options(
+        flow({
+          Loop: {
+            type: 'Foreach',
+            foreach: '@range(0, 6)',
+            runtimeConfiguration: { concurrency: { repetitions: 3 } },
+            actions: {
+              Pause: { type: 'Wait', inputs: { interval: { count: "@sub(6, item())", unit: 'Second' } }, runAfter: {} },
+              Stop: { type: 'Terminate', inputs: { runStatus: 'Failed', runError: { code: 'Stopped', message: "@{item()}" } }, runAfter: { Pause: ['Succeeded'] } },
+            },
+            runAfter: {},
+          },
+        }),
+      ),
+    );
+    expect(stopped.status).toBe('Failed');
+    // The lane that reaches Terminate first in virtual time (item 2, after 4 s) ends the run.
+    expect(stopped.error).toEqual({ code: 'Stopped', message: '2' });
+  });
+
   it('Until stops on its condition, its count (Succeeded) and its timeout on the virtual clock (TimedOut)', async () => {
     const until = (limit: Record<string, unknown>, stopAt: number): unknown =>
       flow({
@@ -305,6 +388,25 @@ describe('runFlow: Dataverse connector against the local store', () => {
     ...extra,
   });
 
+  it('$expand of a lookup (with $select), read with a multi-segment designer path; UpdateOnlyRecord refuses a missing row', async () => {
+    const store = createStore({ apps: [{ id: APP, displayName: 'Expense App' }] });
+    const f = flow({
+      Write: dv('CreateRecord', { entityName: 'admin_auditlogs', 'item/admin_auditlogid': EVENT, 'item/admin_operation': 'LaunchPowerApp', 'item/admin_AppLookup@odata.bind': `admin_apps(${APP})` }),
+      Get: dv('GetItem', { entityName: 'admin_auditlogs', recordId: EVENT, $select: 'admin_operation', $expand: 'admin_AppLookup($select=admin_displayname)' }, { Write: ['Succeeded'] }),
+      Name: compose("@outputs('Get')?['body/admin_AppLookup/admin_displayname']", { Get: ['Succeeded'] }),
+      List: dv('ListRecords', { entityName: 'admin_auditlogs', $expand: 'admin_AppLookup' }, { Name: ['Succeeded'] }),
+      First: compose("@first(outputs('List')?['body/value'])?['admin_AppLookup/admin_appid']", { List: ['Succeeded'] }),
+      Missing: dv('UpdateOnlyRecord', { entityName: 'admin_auditlogs', recordId: 'aaaaaaaa-0000-4000-8000-000000000009', 'item/admin_operation': 'x' }, { First: ['Succeeded'] }),
+      Handled: compose('handled', { Missing: ['Failed'] }),
+    });
+    const r = await runFlow(options(f, { store }));
+    expect(r.status).toBe('Succeeded');
+    expect(r.actions.find((a) => a.name === 'Name')!.outputs).toBe('Expense App');
+    expect(r.actions.find((a) => a.name === 'First')!.outputs).toBe(APP);
+    expect(r.actions.find((a) => a.name === 'Missing')).toMatchObject({ status: 'Failed', code: 'NotFound' });
+    expect(store.rows('admin_auditlogs')).toHaveLength(1);
+  });
+
   it('upserts by record id, binds the app lookup, and a bind to a missing app fails the action (handled)', async () => {
     const store = createStore({ apps: [{ id: APP }] });
     const upsert = (id: string, app: string, after: Record<string, string[]>): Record<string, unknown> =>
@@ -392,7 +494,8 @@ describe('runFlow: outside the subset stops the run, naming the action and the c
     [{ Y: compose("@xpath(xml('<a/>'), '/a')") }, /action 'Y': the function 'xpath'/],
     [{ Z: { type: 'Compose', inputs: 1, runAfter: {}, limit: { timeout: 'PT1M' } } }, /action 'Z': the property 'limit' on a Compose action/],
     [{ S: { type: 'Scope', runAfter: {}, actions: { Inner: { type: 'Http', inputs: { method: 'GET', uri: 'https://x', authentication: { type: 'Basic', username: 'u', password: 'p' } }, runAfter: {} } } } }, /action 'Inner': Http authentication type 'Basic'/],
-    [{ C: { type: 'OpenApiConnection', inputs: { host: { connectionName: 'shared_commondataserviceforapps', operationId: 'ListRecords', apiId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps' }, parameters: { entityName: 'admin_apps', $expand: 'x' } }, runAfter: {} } }, /action 'C': the parameter '\$expand' of the Dataverse operation ListRecords/],
+    [{ C: { type: 'OpenApiConnection', inputs: { host: { connectionName: 'shared_commondataserviceforapps', operationId: 'ListRecords', apiId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps' }, parameters: { entityName: 'admin_apps', fetchXml: '<fetch/>' } }, runAfter: {} } }, /action 'C': the parameter 'fetchXml' of the Dataverse operation ListRecords/],
+    [{ T: { type: 'OpenApiConnection', inputs: { host: { connectionName: 'shared_sharepointonline', operationId: 'GetItems', apiId: '/providers/Microsoft.PowerApps/apis/shared_sharepointonline' }, parameters: {} }, runtimeConfiguration: { contentTransfer: {} }, runAfter: {} } }, /action 'T': the connector 'shared_sharepointonline'/],
     [{ R: { type: 'Compose', inputs: 1, runAfter: {}, runtimeConfiguration: { staticResult: {} } } }, /action 'R': runtimeConfiguration.staticResult/],
   ])('%#', async (actions, message) => {
     const p = runFlow(options(flow(actions)));

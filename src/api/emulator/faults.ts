@@ -14,6 +14,9 @@ export const FAULT_KINDS = [
   'repeat-page',
   'af50005',
   'af50006',
+  'graph-throttle',
+  'query-failed',
+  'query-slow',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Partial<Record<FaultKind, number>>;
@@ -43,7 +46,7 @@ export function parseFaultSpec(spec: string): FaultRates {
 /** One injected fault, as reported on RunningEmulator.faults and GET /_emulator/report. */
 export interface InjectedFault {
   kind: FaultKind;
-  /** Activity API method name: GetBlob, GetContents, ListSubscriptions, StartSubscription, … */
+  /** Activity API method name (GetBlob, GetContents, ListSubscriptions, StartSubscription, …), or Graph / CreateAuditLogQuery. */
   method: string;
   /** Path and query of the request (PublisherIdentifier left out). */
   target: string;

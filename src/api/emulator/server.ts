@@ -1,9 +1,11 @@
 import { constants as cryptoConstants, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { CLOUDS, findCloud, type Cloud } from '../../clouds/index.js';
+import { CLOUDS, cloudOfGraphHost, findCloud, type Cloud } from '../../clouds/index.js';
 import { UsageError } from '../../errors.js';
 import { systemClock, type Clock } from '../clock.js';
 import {
@@ -17,14 +19,16 @@ import {
 } from '../content-types.js';
 import { authorityMetadataFor } from '../authority.js';
 import { afMessage } from '../error-catalogue.js';
+import { AUDIT_LOGS_QUERY_READ_ALL } from '../graph-schema.js';
 import { decodeJwtHeader, decodeJwtPayload, signHs256, verifyHs256 } from '../jwt.js';
 import { createHttpClient } from '../http.js';
 import { hashUnit, randomGuid, seededRandom } from '../rng.js';
 import { emptyFaultReport, parseFaultSpec, type FaultKind, type FaultRates, type FaultReport } from './faults.js';
+import { createGraphService, type GraphEmulatorOptions } from './graph.js';
 import { generateSeededData, type SeededBlob, type SeededData } from './records.js';
 import { generateEmulatorTls } from './tls.js';
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends GraphEmulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /** Serve HTTPS with a generated CA (returned as caFile / caPem). MSAL needs HTTPS for the authority. */
@@ -60,7 +64,10 @@ export interface EmulatorOptions {
   clock?: Clock | (() => number);
   /** Tenant quota per PublisherIdentifier, requests per minute (default 2,000, doc baseline). */
   quotaPerMinute?: number;
-  /** Quota of the shared bucket of requests without PublisherIdentifier (default 100). */
+  /**
+   * Quota of the shared bucket of requests without PublisherIdentifier (default 60,000: Microsoft's troubleshooting
+   * guide puts them in "the general pool allotted 60K requests per minute for all tenants", activity-api.md §1.11).
+   */
   anonymousQuotaPerMinute?: number;
   /** Status of AF429 (default 403 as observed; 429 for robustness tests). */
   throttleStatus?: 403 | 429;
@@ -81,6 +88,27 @@ export interface EmulatorOptions {
   /** Server clock skew in ms (default 0). */
   skewMs?: number;
   tokenLifetimeSeconds?: number;
+  /** With https: the certificate also covers these host names (a Microsoft host, say), for clients with fixed hosts. */
+  hostnames?: string[];
+  /**
+   * The public origin clients reach the emulator at (e.g. behind a TLS-terminating proxy): contentUri,
+   * NextPageUri and the authority metadata use it. Without it, X-Forwarded-Proto/X-Forwarded-Host are honoured,
+   * then the Host header.
+   */
+  publicUrl?: string;
+  /**
+   * Refuse what the real service of the emulator's cloud refuses (default true): a token for another cloud's
+   * audience (AADSTS500011), a token request on another cloud's authority host (AADSTS90002), an API request on
+   * another cloud's Management API host (401). Off: one emulator serves every cloud's hosts and audiences.
+   */
+  strictCloud?: boolean;
+  /**
+   * Also write the client secret into a file of its own temporary folder (mode 0600, removed at close), returned as
+   * clientSecretFile, so an environment file can reference the secret without holding it.
+   */
+  secretFile?: boolean;
+  /** The app registration's display name (the token's app_displayname; default "coe-audit emulator client"). */
+  appDisplayName?: string;
   /** With https: also serve plain HTTP on a second port (same state), returned as httpManagementUrl. */
   alsoHttp?: boolean;
   /** Accept http:// webhook addresses (tests run a plain-HTTP receiver on loopback); default false = AF20021. */
@@ -129,10 +157,14 @@ export interface EmulatorReport {
     byMethod: Record<string, number>;
     /** AF429 answers from the quota buckets (not from the throttle fault). */
     quotaRejections: number;
+    /** API requests whose time on the emulator clock was earlier than the request before (a client out of time order). */
+    outOfOrder: number;
     /** Per PublisherIdentifier: requests and the most seen within any 60 s of the emulator clock. */
     byPublisher: Record<string, { total: number; maxPerMinute: number }>;
   };
   tokens: { issued: number; refused: number };
+  /** Graph audit log queries submitted (accepted with 201). */
+  graph: { submissions: number };
 }
 
 export interface RunningEmulator {
@@ -143,6 +175,8 @@ export interface RunningEmulator {
   clientSecret: string;
   caFile?: string;
   caPem?: string;
+  /** With `secretFile`: the file holding the client secret. */
+  clientSecretFile?: string;
   /** Plain-HTTP root of the same emulator, with `https` and `alsoHttp`. */
   httpManagementUrl?: string;
   port: number;
@@ -196,13 +230,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const defaultCloud = findCloud(options.cloud ?? 'commercial');
   if (!defaultCloud) throw new UsageError(`unknown cloud '${options.cloud}'`);
   const roles = options.roles ?? [ACTIVITY_FEED_READ, 'ServiceHealth.Read'];
+  const graphRoles = options.graphRoles ?? [AUDIT_LOGS_QUERY_READ_ALL];
   const certs = (options.certificates ?? []).map((pem) => new X509Certificate(pem));
   const signingKey = randomBytes(32);
   const rates = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? {});
   const maxFaults = options.maxFaultsPerRequest ?? 3;
   const pageSize = options.pageSize ?? 3;
   const quota = options.quotaPerMinute ?? 2000;
-  const anonQuota = options.anonymousQuotaPerMinute ?? 100;
+  const anonQuota = options.anonymousQuotaPerMinute ?? 60_000;
+  const strict = options.strictCloud ?? true;
+  const appDisplayName = options.appDisplayName ?? 'coe-audit emulator client';
+  // The app's service principal: its object id (oid, sub) differs from the app (client) id, as in Entra.
+  const servicePrincipalId = randomGuid(rnd);
+  let publicOrigin: string | undefined;
+  if (options.publicUrl !== undefined) {
+    try {
+      publicOrigin = new URL(options.publicUrl).origin;
+    } catch {
+      throw new UsageError(`--public-url: '${options.publicUrl}' is not a URL; give the https origin clients reach the emulator at`);
+    }
+    if (publicOrigin === 'null') throw new UsageError(`--public-url: '${options.publicUrl}' has no origin`);
+  }
   const throttleStatus = options.throttleStatus ?? 403;
   const grace = (options.windowGraceMinutes ?? 60) * 60_000;
   const lifetime = options.tokenLifetimeSeconds ?? 3599;
@@ -217,9 +265,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     duplicateRate: options.duplicateRate ?? 0.02,
     latencyMinutes: options.latencyMinutes ?? [60, 90],
   });
-  const blobsById = new Map(seeded.blobs.map((b) => [b.contentId, b]));
+  const allBlobs = [...seeded.blobs, ...seeded.otherBlobs];
+  const blobsById = new Map(allBlobs.map((b) => [b.contentId, b]));
   const blobsByType = new Map<ContentType, SeededBlob[]>(CONTENT_TYPES.map((t) => [t, []]));
-  for (const b of seeded.blobs) blobsByType.get(b.contentType)!.push(b);
+  for (const b of allBlobs) blobsByType.get(b.contentType)!.push(b);
   for (const list of blobsByType.values()) list.sort((a, b) => a.contentCreated - b.contentCreated || (a.contentId < b.contentId ? -1 : 1));
 
   const subscriptions = new Map<ContentType, SubscriptionState>();
@@ -240,16 +289,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dupReported = new Set<string>();
   const stats: EmulatorReport = {
     faults,
-    requests: { total: 0, byMethod: {}, quotaRejections: 0, byPublisher: {} },
+    requests: { total: 0, byMethod: {}, quotaRejections: 0, outOfOrder: 0, byPublisher: {} },
     tokens: { issued: 0, refused: 0 },
+    graph: { submissions: 0 },
   };
   const buckets = new Map<string, { tokens: number; at: number }>();
+  let lastRequestAt = -Infinity;
   const windows = new Map<string, { times: number[]; head: number }>();
+  const graph = createGraphService({
+    now,
+    seed,
+    tenantId,
+    seeded,
+    options,
+    rates,
+    faults,
+    maxFaults,
+    verify: (t) => verifyHs256(t, signingKey),
+    ownAudiences: (origin) => [origin, baseUrl, ...(plainUrl ? [plainUrl] : [])],
+  });
 
   // Outbound calls (webhook validation and notifications) go through the one HTTP module, without its retries.
   const outbound = createHttpClient({ clock, budgetPerMinute: 0, retry: { maxAttempts: 1 }, timeoutMs: 10_000, ca: options.webhookCa });
 
-  const tls = options.https ? generateEmulatorTls() : undefined;
+  if (options.hostnames?.length && !options.https) throw new UsageError('--hostnames needs --https (the names go into the certificate)');
+  const tls = options.https ? generateEmulatorTls(options.hostnames ?? []) : undefined;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, { error: { code: 'AF50000', message: `${afMessage('AF50000')} (${String(e)})` } });
@@ -316,23 +380,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = req.headers.host ?? `127.0.0.1:${port}`;
-    const origin = `${'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http'}://${host}`;
-    const url = new URL(req.url ?? '/', origin);
-    const hostName = host.replace(/:\d+$/, '').toLowerCase();
-    const cloud = CLOUDS.find((c) => c.managementHost === hostName) ?? defaultCloud!;
+    const fwdProto = firstHeader(req.headers['x-forwarded-proto']);
+    const fwdHost = firstHeader(req.headers['x-forwarded-host']);
+    const scheme = fwdProto && /^https?$/i.test(fwdProto) ? fwdProto.toLowerCase() : 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+    const origin = publicOrigin ?? `${scheme}://${fwdHost ?? host}`;
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const hostName = new URL(origin).hostname.toLowerCase();
+    const hostCloud = CLOUDS.find((c) => c.managementHost === hostName);
+    const cloud = hostCloud ?? cloudOfGraphHost(hostName) ?? defaultCloud!;
     const query = new Map<string, string>();
     for (const [k, v] of url.searchParams) query.set(k.toLowerCase(), v);
     const ctx: Ctx = { req, res, url, origin, query, cloud };
     const path = url.pathname;
     const tokenRoute = /^\/([^/]+)\/oauth2\/(v2\.0\/)?token$/.exec(path);
+    if (strict && tokenRoute) {
+      // Another cloud's authority does not know this tenant (the error Entra gives for a sovereign-cloud tenant).
+      const ownAuthority = [defaultCloud!.authorityUrl, ...defaultCloud!.authorityAliases].map((u) => new URL(u).hostname);
+      const foreign = CLOUDS.some((c) => [c.authorityUrl, ...c.authorityAliases].some((u) => new URL(u).hostname === hostName)) && !ownAuthority.includes(hostName);
+      if (foreign) {
+        return tokenError(res, 400, 'invalid_request', 90002, `Tenant '${decodeURIComponent(tokenRoute[1]!)}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
+      }
+    }
     if (tokenRoute && req.method === 'POST') return token(ctx, decodeURIComponent(tokenRoute[1]!), Boolean(tokenRoute[2]), await readBody(req));
     const oidc = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path);
     if (oidc && req.method === 'GET') return send(res, 200, authorityMetadataFor(origin, oidc[1]!));
-    if (path === '/_emulator/report' && req.method === 'GET') return send(res, 200, stats);
+    if (path === '/_emulator/report' && req.method === 'GET') {
+      stats.graph.submissions = graph.submissions;
+      return send(res, 200, stats);
+    }
+    if (/^\/(v1\.0|beta)(\/|$)/.test(path)) {
+      graph.handle(req, res, url, origin, cloud, req.method === 'POST' ? await readBody(req) : '');
+      return;
+    }
     const api = /^\/api\/v1(?:\.0)?\/([^/]+)\/activity\/feed\/(.+)$/.exec(path);
     const route = api ? routeOf(req.method ?? 'GET', api[2]!) : undefined;
     if (!api || !route) return send(res, 404, { Message: `No HTTP resource was found that matches the request URI '${url.href}'.` });
     const body = req.method === 'POST' ? await readBody(req) : '';
+    // Another cloud's Management API does not accept this cloud's tokens.
+    if (strict && hostCloud && hostCloud.id !== defaultCloud!.id) return send(res, 401, DENIED);
     try {
       await apiCall(ctx, decodeURIComponent(api[1]!), route, body);
     } catch (e) {
@@ -376,6 +461,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // Quota: a token bucket per PublisherIdentifier; requests without one share the zero-GUID bucket (§8 item 20).
     const publisher = (query.get('publisheridentifier') || ZERO_GUID).toLowerCase();
     const t = now();
+    if (t < lastRequestAt) stats.requests.outOfOrder++;
+    lastRequestAt = t;
     stats.requests.total++;
     stats.requests.byMethod[route.name] = (stats.requests.byMethod[route.name] ?? 0) + 1;
     const pub = (stats.requests.byPublisher[publisher] ??= { total: 0, maxPerMinute: 0 });
@@ -600,7 +687,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   /** Paging shared by /content and /notifications (§8 item 16): the offset of `nextPage` and the next NextPageUri. */
   function pageOf(ctx: Ctx, urlTenant: string, path: 'content' | 'notifications', win: { start: number; rawStart: string; rawEnd: string }, count: number) {
     const prefix = new Date(win.start).toISOString().replace(/[-:T]/g, '').slice(0, 10);
-    const token = ctx.query.get('nextpage');
+    // An empty nextPage= (sent by flows on their first call) is no token, as the service treats it.
+    const token = ctx.query.get('nextpage') || undefined;
     let offset = 0;
     if (token !== undefined) {
       const m = /^(\d{10})R(\d{12})$/.exec(token);
@@ -711,7 +799,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   function recomputeExpiredRecords(): void {
     const expired = new Set(faults.expiredBlobs);
     const elsewhere = new Set<string>();
-    for (const b of seeded.blobs) if (!expired.has(b.contentId)) for (const r of b.records) elsewhere.add(String(r['Id']));
+    for (const b of allBlobs) if (!expired.has(b.contentId)) for (const r of b.records) elsewhere.add(String(r['Id']));
     const lost = new Set<string>();
     for (const id of faults.expiredBlobs) for (const r of blobsById.get(id)!.records) if (!elsewhere.has(String(r['Id']))) lost.add(String(r['Id']));
     faults.expiredRecordIds = [...lost].sort();
@@ -747,7 +835,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   function knownResource(origin: string, resource: string): boolean {
     const r = resource.replace(/\/$/, '').toLowerCase();
-    return CLOUDS.some((c) => c.managementAudience === r) || r === origin.toLowerCase() || r === baseUrl || r === plainUrl;
+    // Strict: the emulator cloud's resources only (its Management API and its Graph); otherwise every cloud's.
+    const audiences = (strict ? [defaultCloud!] : CLOUDS).flatMap((c) => [c.managementAudience, c.graphUrl]);
+    return audiences.includes(r) || r === origin.toLowerCase() || r === baseUrl || r === plainUrl;
   }
 
   function token(ctx: Ctx, tenant: string, v2: boolean, body: string): void {
@@ -801,10 +891,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       appid: clientId,
       appidacr: secret !== null ? '1' : '2',
       idp: `https://sts.windows.net/${tenantId}/`,
-      oid: clientId,
-      sub: clientId,
+      // App-only tokens name the app and the service principal: idtyp "app", oid = sub = the principal's object id.
+      app_displayname: appDisplayName,
+      idtyp: 'app',
+      oid: servicePrincipalId,
+      sub: servicePrincipalId,
+      rh: `0.${Buffer.from(`${tenantId}:${resource}`).toString('base64url').slice(0, 40)}.`,
+      uti: randomBytes(16).toString('base64url'),
     };
-    if (roles.length > 0) claims.roles = roles;
+    // Roles per resource, as Entra issues them: Graph's for a Graph resource, the Management API's otherwise.
+    const granted = CLOUDS.some((c) => c.graphUrl === resource.replace(/\/$/, '').toLowerCase()) ? graphRoles : roles;
+    if (granted.length > 0) claims.roles = granted;
     const access = signHs256(claims, signingKey);
     stats.tokens.issued++;
     if (v2) return send(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: access });
@@ -841,8 +938,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return false;
   }
 
+  let secretDir: string | undefined;
+  if (options.secretFile) {
+    secretDir = mkdtempSync(join(tmpdir(), 'coe-audit-emulator-secret-'));
+    writeFileSync(join(secretDir, 'client-secret'), clientSecret, { mode: 0o600 });
+  }
   let closed = false;
   return {
+    clientSecretFile: secretDir ? join(secretDir, 'client-secret') : undefined,
     managementUrl: baseUrl,
     authorityUrl: baseUrl,
     tenantId,
@@ -856,7 +959,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seeded,
     faults,
     subscriptions,
-    report: () => stats,
+    report: () => {
+      stats.graph.submissions = graph.submissions;
+      return stats;
+    },
     deliverNotifications,
     close: async () => {
       if (closed) return;
@@ -872,6 +978,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ),
       );
       if (tls) rmSync(tls.dir, { recursive: true, force: true });
+      if (secretDir) rmSync(secretDir, { recursive: true, force: true });
     },
   };
 }
@@ -882,4 +989,30 @@ export function parseApiTime(text: string): number | undefined {
   if (!m) return undefined;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3)));
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+function firstHeader(v: string | string[] | undefined): string | undefined {
+  const one = Array.isArray(v) ? v[0] : v;
+  const first = one?.split(',')[0]?.trim();
+  return first ? first : undefined;
+}
+
+/**
+ * `export` lines that point a client at a running emulator (`source` them): cloud, tenant, client id, the
+ * management and authority URLs, the CA to trust, and the client secret by reference (COE_AUDIT_CLIENT_SECRET_FILE,
+ * the emulator's own throw-away secret file), never by value.
+ */
+export function emulatorEnvLines(emu: Pick<RunningEmulator, 'cloud' | 'tenantId' | 'clientId' | 'managementUrl' | 'authorityUrl' | 'caFile' | 'clientSecretFile'>, publicUrl?: string): string {
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const lines = [
+    '# written by coe-audit emulator start; valid while it runs. Use: source <this file>',
+    `export COE_AUDIT_CLOUD=${q(emu.cloud.id)}`,
+    `export COE_AUDIT_TENANT_ID=${q(emu.tenantId)}`,
+    `export COE_AUDIT_CLIENT_ID=${q(emu.clientId)}`,
+    `export COE_AUDIT_MANAGEMENT_URL=${q(publicUrl ?? emu.managementUrl)}`,
+    `export COE_AUDIT_AUTHORITY_URL=${q(publicUrl ?? emu.authorityUrl)}`,
+  ];
+  if (emu.clientSecretFile) lines.push(`export COE_AUDIT_CLIENT_SECRET_FILE=${q(emu.clientSecretFile)}`);
+  if (emu.caFile) lines.push(`export NODE_EXTRA_CA_CERTS=${q(emu.caFile)}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import { isObject, toWdlString, WdlEvalError, WdlUnsupportedError, type WdlObjec
 import type { Clock, FlowRun, Outcome } from './engine.js';
 import { reasonOf } from './http-action.js';
 import { isRetryable, retrySchedule } from './retry.js';
-import { DataverseError, type DataverseStore } from './types.js';
+import { DataverseError, type BulkMessage, type DataverseStore } from './types.js';
 
 const DATAVERSE_API = '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps';
 const CONNECTOR_INPUT_KEYS = new Set(['host', 'parameters', 'authentication', 'retryPolicy']);
@@ -10,14 +10,19 @@ const DEFAULT_PAGE = 5000;
 
 /** Parameters each Dataverse operation accepts (`item/<column>` parameters are the record's columns). */
 const OPERATION_PARAMS: Record<string, string[]> = {
-  ListRecords: ['entityName', '$select', '$filter', '$orderby', '$top', '$skiptoken'],
-  GetItem: ['entityName', 'recordId', '$select'],
+  ListRecords: ['entityName', '$select', '$filter', '$orderby', '$top', '$skiptoken', '$expand'],
+  GetItem: ['entityName', 'recordId', '$select', '$expand'],
   CreateRecord: ['entityName'],
   UpdateRecord: ['entityName', 'recordId'],
+  UpdateOnlyRecord: ['entityName', 'recordId'],
   DeleteRecord: ['entityName', 'recordId'],
   PerformUnboundAction: ['actionName'],
+  PerformBoundAction: ['entityName', 'actionName'],
 };
-const ITEM_OPERATIONS = new Set(['CreateRecord', 'UpdateRecord', 'PerformUnboundAction']);
+const ITEM_OPERATIONS = new Set(['CreateRecord', 'UpdateRecord', 'UpdateOnlyRecord', 'PerformUnboundAction', 'PerformBoundAction']);
+const BULK_MESSAGES = new Set<string>(['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple']);
+/** Power Automate's message size limit (docs/flow-runner.md, Limits): 100 MB. */
+export const MESSAGE_SIZE_LIMIT = 104_857_600;
 
 /**
  * OpenApiConnection actions of the Microsoft Dataverse connector against the local store: ListRecords
@@ -57,11 +62,23 @@ export async function runConnectorAction(run: FlowRun, name: string, def: Record
   const inputs: WdlObject = { host, parameters: params };
   const schedule = retrySchedule(isObject(def.inputs) ? (ev(def.inputs.retryPolicy) ?? undefined) : undefined, name);
   let retries = 0;
+  if (operationId === 'PerformBoundAction' || operationId === 'CreateRecord' || operationId === 'UpdateRecord' || operationId === 'UpdateOnlyRecord') {
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (size > MESSAGE_SIZE_LIMIT) {
+      throw new WdlEvalError(`the request of ${operationId} is ${size} bytes, over Power Automate's message size limit of ${MESSAGE_SIZE_LIMIT} bytes (100 MB)`);
+    }
+  }
   for (let attempt = 0; ; attempt++) {
+    const turn = run.turn(clock);
+    if (turn) await turn;
     run.stats.dataverseCalls++;
     try {
       const body = perform(run.options.store, operationId, params, item, pageSize, () => run.nextGuid('record'), run);
-      return { status: 'Succeeded', code: 'OK', inputs, outputs: { statusCode: 200, headers: {}, body }, retries };
+      const ops = operationRows(operationId, item, body);
+      run.stats.dataverseOperations += ops;
+      // With a pagination policy the connector reads 5,000-row pages; each page after the first is a request.
+      const extraRequests = rc.paginationPolicy !== undefined ? Math.max(0, ops - 1) : 0;
+      return { status: 'Succeeded', code: 'OK', inputs, outputs: { statusCode: 200, headers: {}, body }, retries, extraRequests };
     } catch (e) {
       if (!(e instanceof DataverseError)) throw e;
       if (isRetryable(e.status) && attempt < schedule.length) {
@@ -80,6 +97,16 @@ export async function runConnectorAction(run: FlowRun, name: string, def: Record
       };
     }
   }
+}
+
+/** Rows the request operated on (docs/flow-runner.md): pages for a read, targets for a bulk message, else one. */
+function operationRows(op: string, item: WdlObject, body: WdlValue): number {
+  if (op === 'ListRecords') {
+    const n = isObject(body) && Array.isArray(body.value) ? body.value.length : 0;
+    return Math.max(1, Math.ceil(n / DEFAULT_PAGE));
+  }
+  if (op === 'PerformBoundAction' && Array.isArray(item.Targets)) return item.Targets.length;
+  return 1;
 }
 
 function str(params: WdlObject, key: string, op: string): string {
@@ -111,6 +138,8 @@ function perform(store: DataverseStore, op: string, params: WdlObject, item: Wdl
       if (orderby) q.orderby = orderby;
       if (typeof top === 'number') q.top = top;
       if (skipToken) q.skipToken = skipToken;
+      const expand = optStr(params, '$expand');
+      if (expand) q.expand = expand;
       const entitySet = str(params, 'entityName', op);
       const r = store.listRecords(entitySet, q);
       const body: WdlObject = { value: r.value };
@@ -118,14 +147,33 @@ function perform(store: DataverseStore, op: string, params: WdlObject, item: Wdl
       return body;
     }
     case 'GetItem':
-      return store.getItem(str(params, 'entityName', op), str(params, 'recordId', op), optStr(params, '$select'));
+      return store.getItem(str(params, 'entityName', op), str(params, 'recordId', op), optStr(params, '$select'), optStr(params, '$expand'));
     case 'CreateRecord':
       return store.createRecord(str(params, 'entityName', op), item, newId());
     case 'UpdateRecord':
       return store.updateRecord(str(params, 'entityName', op), str(params, 'recordId', op), item);
+    case 'UpdateOnlyRecord': {
+      // "Update a row" without upsert: a missing row is Dataverse's 404.
+      const entity = str(params, 'entityName', op);
+      const id = str(params, 'recordId', op);
+      store.getItem(entity, id, undefined);
+      return store.updateRecord(entity, id, item);
+    }
     case 'DeleteRecord':
       store.deleteRecord(str(params, 'entityName', op), str(params, 'recordId', op));
       return null;
+    case 'PerformBoundAction': {
+      const action = str(params, 'actionName', op).replace(/^Microsoft\.Dynamics\.CRM\./, '');
+      if (!BULK_MESSAGES.has(action)) throw new WdlUnsupportedError(`the bound action '${action}' (CreateMultiple, UpdateMultiple and UpsertMultiple run locally)`);
+      const keys = Object.keys(item);
+      if (keys.length !== 1 || keys[0] !== 'Targets' || !Array.isArray(item.Targets)) throw new WdlEvalError(`${action} takes exactly 'item/Targets', an array of records`);
+      const targets = item.Targets.map((t, i) => {
+        if (!isObject(t)) throw new WdlEvalError(`${action}: Targets[${i}] must be an object`);
+        return t;
+      });
+      const ids = store.bulk(str(params, 'entityName', op), action as BulkMessage, targets, newId);
+      return { Ids: ids };
+    }
     case 'PerformUnboundAction': {
       const action = str(params, 'actionName', op);
       if (action !== 'RetrieveEnvironmentVariableSecretValue') throw new WdlUnsupportedError(`the unbound action '${action}'`);

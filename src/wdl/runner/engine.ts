@@ -15,6 +15,7 @@ import {
 } from '../values.js';
 import { runConnectorAction } from './connector-action.js';
 import { runHttpAction } from './http-action.js';
+import { DATAVERSE_API, rowTriggerOf } from './row-trigger.js';
 import { parseDuration } from './duration.js';
 import type { ActionRecord, ActionStatus, RunOptions, RunResult, RunStats, RunStatus } from './types.js';
 
@@ -50,8 +51,69 @@ interface LoopFrame {
   index: number;
 }
 
+/** Action results visible from one branch: each Foreach iteration has its own scope over its parent's. */
+class StateScope {
+  readonly map = new Map<string, ActionState>();
+  constructor(readonly parent?: StateScope) {}
+  get(name: string): ActionState | undefined {
+    return this.map.get(name) ?? this.parent?.get(name);
+  }
+}
+
+/**
+ * Runs the lanes of concurrent Foreach loops in virtual-time order: a branch that is about to act (start an
+ * action, send a request, touch the store) waits for its turn, and the turn goes to the branch whose virtual
+ * clock is earliest (first come on ties) once every running branch is waiting. So requests reach a stateful
+ * server (the emulator) in time order whatever the concurrency, and side effects interleave as the times say.
+ * With one branch (no concurrent loop) there is no waiting at all.
+ */
+class LaneScheduler {
+  private participants = 1;
+  private readonly waiting: { t: Instant; seq: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private seq = 0;
+  private failure: { error: unknown } | undefined;
+
+  turn(t: Instant): Promise<void> | undefined {
+    if (this.failure) throw this.failure.error;
+    if (this.participants === 1) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ t: { ...t }, seq: this.seq++, resolve, reject });
+      this.release();
+    });
+  }
+
+  /** One running branch becomes `lanes` branches. */
+  fork(lanes: number): void {
+    this.participants += lanes - 1;
+  }
+
+  /** A lane ended; the last lane of a loop hands over to the branch that forked it. */
+  laneDone(last: boolean): void {
+    if (last) return;
+    this.participants--;
+    this.release();
+  }
+
+  /** A lane threw (Terminate, an unsupported construct): every branch stops with the same error. */
+  fail(error: unknown): void {
+    this.failure ??= { error };
+    for (const w of this.waiting.splice(0)) w.reject(this.failure.error);
+  }
+
+  private release(): void {
+    if (this.waiting.length === 0 || this.waiting.length < this.participants) return;
+    let best = 0;
+    for (let i = 1; i < this.waiting.length; i++) {
+      const c = cmpInstant(this.waiting[i]!.t, this.waiting[best]!.t);
+      if (c < 0 || (c === 0 && this.waiting[i]!.seq < this.waiting[best]!.seq)) best = i;
+    }
+    this.waiting.splice(best, 1)[0]!.resolve();
+  }
+}
+
 interface Frame {
   clock: Clock;
+  states: StateScope;
   loops: LoopFrame[];
   /** item() of Query/Select, innermost last. */
   items: WdlValue[];
@@ -78,6 +140,8 @@ export interface Outcome {
   outputs?: WdlValue;
   error?: { code: string; message: string } | null;
   retries?: number;
+  /** Requests the platform counts beyond the execution and its retries (pagination pages after the first). */
+  extraRequests?: number;
 }
 
 type ActionDef = Record<string, unknown>;
@@ -124,11 +188,12 @@ class FlowRun {
   readonly definition: WdlObject;
   readonly connectionReferences: WdlObject | undefined;
   readonly variables = new Map<string, { type: string; value: WdlValue }>();
-  readonly states = new Map<string, ActionState>();
+  readonly states = new StateScope();
+  readonly scheduler = new LaneScheduler();
   /** Every action by name, with the name of its container (undefined at top level) and its children. */
   readonly defs = new Map<string, { def: ActionDef; parent: string | undefined; children: string[] }>();
   readonly history: ActionRecord[] = [];
-  readonly stats: RunStats = { actions: 0, httpCalls: 0, tokenRequests: 0, retries: 0, dataverseCalls: 0 };
+  readonly stats: RunStats = { actions: 0, powerPlatformRequests: 0, httpCalls: 0, tokenRequests: 0, retries: 0, dataverseCalls: 0, dataverseOperations: 0, bytesDownloaded: 0 };
   readonly secrets = new Set<string>();
   readonly tokenCache = new Map<string, { token: string; expiresMs: number }>();
   readonly runName: string;
@@ -196,7 +261,9 @@ class FlowRun {
     const clock = new Clock(start);
     this.resolveParameters();
     this.startTrigger(clock);
-    const frame: Frame = { clock, loops: [], items: [], path: [] };
+    // The trigger's own execution is a request (docs/flow-runner.md, Cost model).
+    this.stats.powerPlatformRequests++;
+    const frame: Frame = { clock, loops: [], items: [], path: [], states: this.states };
     let status: RunStatus;
     let error: RunResult['error'] = null;
     try {
@@ -237,8 +304,19 @@ class FlowRun {
         throw new WdlUnsupportedError('an input body for a Recurrence trigger', name);
       }
       outputs = { headers: {}, body: null };
+    } else if (type.toLowerCase() === 'openapiconnectionwebhook') {
+      // A Dataverse row trigger: the body is the row event (runFlowChain passes it after another run's write).
+      rowTriggerOf(this.definition);
+      const body = this.options.triggerBody;
+      if (!isObject(body)) throw new WdlUnsupportedError('a Dataverse row trigger without a row event (run it with runFlowChain after a write, or pass the row as the trigger body)', name);
+      outputs = { headers: { 'Content-Type': 'application/json; charset=utf-8', 'x-ms-dynamics-msg-size-exceeded': 'false' }, body };
+    } else if (type.toLowerCase() === 'openapiconnection' || type.toLowerCase() === 'openapiconnectionnotification' || type.toLowerCase() === 'apiconnection') {
+      const host = isObject(def.inputs) && isObject(def.inputs.host) ? def.inputs.host : {};
+      const api = String(host.apiId ?? (isObject(host.connection) ? String(host.connection.name ?? '') : '')).split('/').pop() || '(none)';
+      throw new WdlUnsupportedError(`the ${type} trigger of the connector '${api}'`, name);
     } else if (type.toLowerCase() === 'request') {
-      if (!['powerappv2', 'button', 'http'].includes((kind ?? 'http').toLowerCase())) throw new WdlUnsupportedError(`the Request trigger kind '${kind}'`, name);
+      // Manual (Button), Power Apps (PowerApp, PowerAppV2), Copilot Studio (Skills, VirtualAgent) and HTTP requests all start with the input body.
+      if (!['powerappv2', 'powerapp', 'button', 'http', 'skills', 'virtualagent'].includes((kind ?? 'http').toLowerCase())) throw new WdlUnsupportedError(`the Request trigger kind '${kind}'`, name);
       const body = this.options.triggerBody ?? {};
       const inputs = isObject(def.inputs) ? def.inputs : {};
       if (isObject(inputs.schema)) {
@@ -304,22 +382,31 @@ class FlowRun {
 
   private skip(name: string, def: ActionDef, frame: Frame): ActionStatus {
     const now = frame.clock.now();
-    this.setState(name, { name, type: String(def.type), status: 'Skipped', code: 'ActionSkipped', inputs: null, outputs: null, error: null, startTime: now, endTime: now });
+    frame.states.map.set(name, { name, type: String(def.type), status: 'Skipped', code: 'ActionSkipped', inputs: null, outputs: null, error: null, startTime: now, endTime: now });
     this.record(name, def, frame, { status: 'Skipped', code: 'ActionSkipped' }, now, now, false);
     return 'Skipped';
   }
 
-  private setState(name: string, s: ActionState): void {
-    this.states.set(name, s);
+  /** Waits until this branch is the earliest on the virtual clock (see LaneScheduler); undefined when alone. */
+  turn(clock: Clock): Promise<void> | undefined {
+    return this.scheduler.turn(clock.t);
   }
 
   private async runAction(name: string, def: ActionDef, frame: Frame): Promise<ActionStatus> {
+    const wait = this.turn(frame.clock);
+    if (wait) await wait;
     if (++this.stats.actions > this.maxActions) throw new FlowDefinitionError(`the run executed more than ${this.maxActions} actions; stopped at '${name}'`);
     const type = String(def.type ?? '');
     const key = type.toLowerCase() === 'delay' ? 'wait' : type.toLowerCase();
     const allowed = ALLOWED_KEYS[key];
     if (!allowed) throw new WdlUnsupportedError(`the action type '${type}'`, name);
     for (const k of Object.keys(def)) if (!allowed.includes(k)) throw new WdlUnsupportedError(`the property '${k}' on a ${type} action`, name);
+    if (key === 'openapiconnection') {
+      // The connector first: a flow that uses one the runner lacks stops naming it.
+      const host = isObject(def.inputs) && isObject(def.inputs.host) ? def.inputs.host : {};
+      const apiId = String(host.apiId ?? '');
+      if (apiId !== DATAVERSE_API) throw new WdlUnsupportedError(`the connector '${apiId.split('/').pop() || apiId}' (only Dataverse actions run locally)`, name);
+    }
     const rc = isObject(def.runtimeConfiguration) ? def.runtimeConfiguration : {};
     for (const k of Object.keys(rc)) {
       const ok = k === 'secureData' || (k === 'concurrency' && key === 'foreach') || (k === 'paginationPolicy' && key === 'openapiconnection');
@@ -337,8 +424,10 @@ class FlowRun {
       } else if (e instanceof WdlUnsupportedError) {
         throw e.withAction(name);
       } else if (e instanceof TerminateSignal) {
+        // Terminate and every container it ends were executed: each is a request.
+        this.stats.powerPlatformRequests++;
         const now = frame.clock.now();
-        this.setState(name, { name, type, status: 'Succeeded', code: null, inputs: null, outputs: null, error: null, startTime, endTime: now });
+        frame.states.map.set(name, { name, type, status: 'Succeeded', code: null, inputs: null, outputs: null, error: null, startTime, endTime: now });
         throw e;
       } else throw e;
     }
@@ -356,8 +445,9 @@ class FlowRun {
       startTime,
       endTime,
     };
-    this.setState(name, state);
+    frame.states.map.set(name, state);
     this.stats.retries += outcome.retries ?? 0;
+    this.stats.powerPlatformRequests += 1 + (outcome.retries ?? 0) + (outcome.extraRequests ?? 0);
     this.record(name, def, frame, outcome, startTime, endTime, true, secured);
     return outcome.status;
   }
@@ -430,7 +520,7 @@ class FlowRun {
       },
       action: (n) => {
         if (!this.defs.has(n)) throw new WdlEvalError(`the action '${n}' is not defined in the flow`);
-        const s = this.states.get(n);
+        const s = frame.states.get(n);
         return s ? stateValue(s) : null;
       },
       trigger: () => ({ name: this.triggerState!.name, outputs: this.triggerState!.outputs, startTime: this.triggerState!.startTime, status: 'Succeeded' }),
@@ -463,7 +553,7 @@ class FlowRun {
       result: (scope) => {
         const d = this.defs.get(scope);
         if (!d) throw new WdlEvalError(`result('${scope}'): no action '${scope}' in the flow`);
-        return d.children.map((c) => this.states.get(c)).filter((s): s is ActionState => !!s).map(stateValue);
+        return d.children.map((c) => frame.states.get(c)).filter((s): s is ActionState => !!s).map(stateValue);
       },
       guid: () => this.nextGuid('guid'),
     };
@@ -651,10 +741,10 @@ class FlowRun {
     return { status: 'Succeeded', inputs: { from, select: (def.inputs.select ?? null) as WdlValue }, outputs: { body: out } };
   }
 
-  private clearStates(container: string): void {
+  private clearStates(container: string, scope: StateScope): void {
     for (const c of this.defs.get(container)!.children) {
-      this.states.delete(c);
-      this.clearStates(c);
+      scope.map.delete(c);
+      this.clearStates(c, scope);
     }
   }
 
@@ -663,7 +753,9 @@ class FlowRun {
     if (typeof def.foreach !== 'string') throw new WdlEvalError("Foreach needs a 'foreach' expression");
     if (!Array.isArray(items)) throw new WdlEvalError(`the 'foreach' expression must give an array, not ${typeName(items)}`);
     if (items.length > 100_000) throw new WdlEvalError(`Foreach '${name}' has ${items.length} items, over the 100000 limit`);
-    let lanes = 20;
+    // Power Automate's default: iterations one at a time ("Apply to each concurrency: 1 is the default limit",
+    // learn.microsoft.com/power-automate/limits-and-config); runtimeConfiguration.concurrency.repetitions 1–50.
+    let lanes = 1;
     const rc = isObject(def.runtimeConfiguration) ? def.runtimeConfiguration : {};
     if (isObject(rc.concurrency)) {
       const reps = rc.concurrency.repetitions;
@@ -674,21 +766,48 @@ class FlowRun {
       if (String(def.operationOptions).toLowerCase() !== 'sequential') throw new WdlUnsupportedError(`operationOptions '${String(def.operationOptions)}' on a Foreach`, name);
       lanes = 1;
     }
-    // Iterations run one after another (deterministic side effects, in item order); each lane keeps its own
-    // virtual clock, so concurrency shortens the loop's virtual duration exactly as `repetitions` allows.
-    const laneTimes: Instant[] = Array.from({ length: Math.min(lanes, Math.max(items.length, 1)) }, () => frame.clock.t);
+    // Each lane has its own virtual clock and takes the next item when it is free; the scheduler interleaves
+    // the lanes' actions and requests by virtual time. Each iteration reads its own actions' results.
+    this.clearStates(name, frame.states);
+    const laneCount = Math.min(lanes, Math.max(items.length, 1));
+    let next = 0;
     let failed = false;
-    for (let i = 0; i < items.length; i++) {
-      let lane = 0;
-      for (let l = 1; l < laneTimes.length; l++) if (cmpInstant(laneTimes[l]!, laneTimes[lane]!) < 0) lane = l;
-      const clock = new Clock(laneTimes[lane]!);
-      this.clearStates(name);
-      const f: Frame = { clock, loops: [...frame.loops, { name, item: items[i]!, index: i }], items: [], path: frame.path };
-      const status = await this.runActionMap(def.actions ?? {}, f);
-      if (status !== 'Succeeded') failed = true;
-      laneTimes[lane] = clock.t;
+    let lastScope: StateScope | undefined;
+    const runLane = async (): Promise<Instant> => {
+      const clock = new Clock(frame.clock.t);
+      while (next < items.length) {
+        const i = next++;
+        const scope = new StateScope(frame.states);
+        const f: Frame = { clock, loops: [...frame.loops, { name, item: items[i]!, index: i }], items: [], path: frame.path, states: scope };
+        const status = await this.runActionMap(def.actions ?? {}, f);
+        if (status !== 'Succeeded') failed = true;
+        lastScope = scope;
+      }
+      return clock.t;
+    };
+    let ends: Instant[];
+    if (laneCount === 1) ends = [await runLane()];
+    else {
+      this.scheduler.fork(laneCount);
+      let running = laneCount;
+      ends = await Promise.all(
+        Array.from({ length: laneCount }, () =>
+          runLane().then(
+            (t) => {
+              this.scheduler.laneDone(--running === 0);
+              return t;
+            },
+            (e: unknown) => {
+              this.scheduler.fail(e);
+              throw e;
+            },
+          ),
+        ),
+      );
     }
-    for (const t of laneTimes) if (cmpInstant(t, frame.clock.t) > 0) frame.clock.t = t;
+    // After the loop, its actions read as in the last iteration that ended.
+    if (lastScope) for (const [k, v] of (lastScope as StateScope).map) frame.states.map.set(k, v);
+    for (const t of ends) if (cmpInstant(t, frame.clock.t) > 0) frame.clock.t = t;
     return failed
       ? { status: 'Failed', code: 'ActionFailed', inputs: { items: items.length }, error: { code: 'ActionFailed', message: `An action failed in an iteration of '${name}'.` } }
       : { status: 'Succeeded', inputs: { items: items.length } };
@@ -762,7 +881,7 @@ class FlowRun {
     const timeoutMs = parseDuration(limit.timeout === undefined || limit.timeout === null ? 'PT1H' : limit.timeout, 'Until limit.timeout');
     const started = frame.clock.t;
     for (let i = 0; ; i++) {
-      this.clearStates(name);
+      this.clearStates(name, frame.states);
       const f: Frame = { ...frame, loops: [...frame.loops, { name, item: null, index: i }], items: [] };
       const status = await this.runActionMap(def.actions ?? {}, f);
       if (status !== 'Succeeded') {

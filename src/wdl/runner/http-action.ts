@@ -71,11 +71,14 @@ export async function runHttpAction(run: FlowRun, name: string, def: Record<stri
     const reqHeaders = auth ? { ...headers, Authorization: `Bearer ${auth}` } : headers;
     let res: HttpResponse | undefined;
     let transportError: string | undefined;
+    const turn = run.turn(clock);
+    if (turn) await turn;
     run.stats.httpCalls++;
     try {
       const req: HttpRequest = { method, url: url.toString(), headers: reqHeaders, atMs: clock.t.ms };
       if (body !== undefined) req.body = body;
       res = await run.options.http(req);
+      run.stats.bytesDownloaded += Buffer.byteLength(res.body);
     } catch (e) {
       if (e instanceof RunAbortedError) throw e;
       transportError = e instanceof Error ? e.message : String(e);
@@ -141,11 +144,14 @@ async function bearerToken(run: FlowRun, name: string, authValue: WdlValue, cloc
   if (cached && cached.expiresMs - 5 * 60_000 > clock.t.ms) return cached.token;
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, resource: audience });
   const tokenUrl = `${authority}/${encodeURIComponent(tenant)}/oauth2/token`;
+  const turn = run.turn(clock);
+  if (turn) await turn;
   run.stats.httpCalls++;
   run.stats.tokenRequests++;
   let res: HttpResponse;
   try {
     res = await run.options.http({ method: 'POST', url: tokenUrl, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString(), atMs: clock.t.ms });
+    run.stats.bytesDownloaded += Buffer.byteLength(res.body);
   } catch (e) {
     if (e instanceof RunAbortedError) throw e;
     return { status: 'Failed', code: 'BadRequest', error: { code: 'BadRequest', message: `Http request failed as there is an error getting AD OAuth token: ${e instanceof Error ? e.message : String(e)}` } };

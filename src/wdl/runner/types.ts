@@ -44,12 +44,19 @@ export class DataverseError extends Error {
   }
 }
 
+export type BulkMessage = 'CreateMultiple' | 'UpdateMultiple' | 'UpsertMultiple';
+
+/** Targets of one bulk request the local store accepts (docs/flow-runner.md: Microsoft gives 100-1,000 as the useful range). */
+export const BULK_MAX_TARGETS = 1000;
+
 export interface ListRecordsQuery {
   select?: string;
   filter?: string;
   orderby?: string;
   top?: number;
   skipToken?: string;
+  /** `$expand` of single-valued navigation properties, optionally with `($select=…)`. */
+  expand?: string;
   /** Page size the connector returns when there is no $top: 5000, or the pagination policy's minimum item count. */
   pageSize: number;
 }
@@ -61,11 +68,17 @@ export interface ListRecordsQuery {
  */
 export interface DataverseStore {
   listRecords(entitySet: string, query: ListRecordsQuery): { value: WdlObject[]; nextSkipToken?: string };
-  getItem(entitySet: string, id: string, select?: string): WdlObject;
+  getItem(entitySet: string, id: string, select?: string, expand?: string): WdlObject;
   createRecord(entitySet: string, item: WdlObject, newId: string): WdlObject;
   /** Upsert: creates the row with this id when it does not exist. */
   updateRecord(entitySet: string, id: string, item: WdlObject): WdlObject;
   deleteRecord(entitySet: string, id: string): void;
+  /**
+   * A bulk message bound to the table (CreateMultiple, UpdateMultiple, UpsertMultiple) with Dataverse's
+   * standard-table semantics: every target is checked first and one bad target fails the whole request, so
+   * nothing is written (no partial success); the ids of the targets in order when it succeeds.
+   */
+  bulk(entitySet: string, message: BulkMessage, targets: WdlObject[], newId: () => string): string[];
   /** The RetrieveEnvironmentVariableSecretValue unbound action. */
   retrieveEnvironmentVariableSecretValue(schemaName: string): string;
   /** The current value of an environment variable (value row, else the definition's default), or undefined. */
@@ -92,12 +105,25 @@ export interface ActionRecord {
   retries: number;
 }
 
+/**
+ * What a run cost, counted as the platform counts it (docs/flow-runner.md, "Cost model"): Power Platform
+ * requests are the trigger, every executed action (control actions and each loop iteration's inner actions
+ * included, skipped ones not), every retry and every extra pagination page.
+ */
 export interface RunStats {
+  /** Executed actions (skipped ones not counted). */
   actions: number;
+  /** Power Platform requests: trigger + executed actions + retries + extra pagination pages. */
+  powerPlatformRequests: number;
   httpCalls: number;
   tokenRequests: number;
   retries: number;
+  /** Requests sent to Dataverse by connector actions (retries included). */
   dataverseCalls: number;
+  /** Rows Dataverse operated on: one per single-row request, one per row of a bulk request, one per page read. */
+  dataverseOperations: number;
+  /** Bytes of HTTP response bodies received by Http actions (content throughput). */
+  bytesDownloaded: number;
 }
 
 export interface RunResult {

@@ -14,6 +14,8 @@ import { connectorComponent } from './connector-component.js';
 import { stableJson } from '../io/stable-json.js';
 import { writeTreeAtomic } from '../io/atomic-write.js';
 import { deploymentSettings } from './deployment-settings.js';
+import { valuesToSet, type ImportValues } from './deployment-settings.js';
+import { EDITIONS, editionSolution, type Edition } from './edition.js';
 import { applySolutionConfig, loadSolutionSource, type SolutionSource } from './source.js';
 import { buildSolutionTree } from './tree.js';
 
@@ -35,6 +37,10 @@ export interface BuildOptions {
   connectorSource?: ConnectorSource;
   /** Told before each cloud is built (`building gcc (2 of 4)`), for progress on stderr. */
   onProgress?: (line: string) => void;
+  /** Editions to build (default both). */
+  editions?: readonly Edition[];
+  /** Tenant and client id given on the command line or in the environment; they win over the config file. */
+  importValues?: Pick<ImportValues, 'tenantId' | 'clientId'>;
 }
 
 export interface BuiltFile {
@@ -46,14 +52,20 @@ export interface BuiltFile {
 
 export interface BuiltCloud {
   cloud: CloudId;
-  /** Files of this cloud's folder, relative to the folder (`solution/Other/Solution.xml`, …). */
+  edition: Edition;
+  /** Files of this cloud's edition folder, relative to the folder (`solution/Other/Solution.xml`, …). */
   files: Map<string, Uint8Array>;
-  /** Solution components: flows, environment variable definitions, connection reference, connector. */
+  /** Solution components: tables, flows, environment variable definitions, connection reference, connector. */
   components: number;
   diagnostics: Diagnostic[];
+  /** How to import it: the zip (managed when built), the settings file, and what is still to set. */
+  importPlan: { zip: string; settingsFile: string; pacCloud: string; toSet: string[] };
 }
 
-/** `CoEAuditLogs_<cloud>.zip` (Unmanaged) or `CoEAuditLogs_<cloud>_managed.zip`. */
+/** `<cloud>/<edition>`: the folder of one build under the output directory. */
+export const builtFolder = (c: Pick<BuiltCloud, 'cloud' | 'edition'>): string => `${c.cloud}/${c.edition}`;
+
+/** `<UniqueName>_<cloud>.zip` (Unmanaged) or `<UniqueName>_<cloud>_managed.zip`. */
 export function zipName(uniqueName: string, cloud: CloudId, packageType: PackageType): string {
   return `${uniqueName}_${cloud}${packageType === 'Managed' ? '_managed' : ''}.zip`;
 }
@@ -68,39 +80,61 @@ export async function buildArtefacts(options: BuildOptions): Promise<BuiltCloud[
   const connectorSource = options.connectorSource ?? loadConnectorSource();
   const packageTypes = options.packageTypes ?? (['Unmanaged', 'Managed'] as const);
   const timestamp = options.timestamp ?? new Date(DEFAULT_TIMESTAMP);
+  const editions = options.editions ?? EDITIONS;
   const out: BuiltCloud[] = [];
   for (const [n, cloud] of options.clouds.entries()) {
     options.onProgress?.(`building ${cloud.id} (${n + 1} of ${options.clouds.length})`);
-    const settings = settingsForCloud(options.config, cloud.id);
+    const settings = { ...settingsForCloud(options.config, cloud.id), ...definedOnly(options.importValues ?? {}) };
     const clientId = options.config.cloudSettings?.[cloud.id]?.clientId ?? options.config.connector?.clientId ?? settings.clientId;
     const variant = buildConnectorVariant(connectorSource, cloud, {
       ...(clientId !== undefined ? { clientId } : {}),
       ...(settings.redirectUrl !== undefined ? { redirectUrl: settings.redirectUrl } : {}),
     });
-    const connector = connectorComponent(source, variant);
-    const tree = buildSolutionTree(source, cloud, { connector });
-    const files = new Map<string, Uint8Array>();
-    for (const [path, bytes] of variant.files) files.set(`connector/${path}`, bytes);
-    for (const [path, bytes] of tree) files.set(`solution/${path}`, bytes);
-    const diagnostics = [
-      ...(await validateConnectorFiles(variant.files, { folder: `${cloud.id}/connector` })),
-      ...validateSolution(tree).map((d) => ({ ...d, file: `${cloud.id}/solution/${d.file}` })),
-    ];
-    for (const [i, packageType] of packageTypes.entries()) {
-      const name = zipName(source.manifest.uniqueName, cloud.id, packageType);
-      const zip = packSolution(tree, { packageType, timestamp, origin: `${cloud.id}/solution` });
-      // The first zip is validated too (what pack wrote must unpack and pass the same rules); the second one
-      // differs from it only in <Managed>, so validating it again would cost time and find nothing new.
-      if (i === 0) diagnostics.push(...validateSolutionZip(zip).map((d) => ({ ...d, file: `${cloud.id}/${name}:${d.file}` })));
-      files.set(name, zip);
+    const connectorDiagnostics = await validateConnectorFiles(variant.files, { folder: `${cloud.id}/connector` });
+    for (const edition of editions) {
+      const e = editionSolution(source, edition);
+      const folder = builtFolder({ cloud: cloud.id, edition });
+      const connector = connectorComponent(e.manifest, variant);
+      const tree = buildSolutionTree(source, cloud, { connector, edition });
+      const files = new Map<string, Uint8Array>();
+      for (const [path, bytes] of variant.files) files.set(`connector/${path}`, bytes);
+      for (const [path, bytes] of tree) files.set(`solution/${path}`, bytes);
+      const diagnostics = [
+        ...connectorDiagnostics.map((d) => ({ ...d, file: d.file.replace(`${cloud.id}/connector`, `${folder}/connector`) })),
+        ...validateSolution(tree).map((d) => ({ ...d, file: `${folder}/solution/${d.file}` })),
+      ];
+      const zips: string[] = [];
+      for (const [i, packageType] of packageTypes.entries()) {
+        const name = zipName(e.manifest.uniqueName, cloud.id, packageType);
+        const zip = packSolution(tree, { packageType, timestamp, origin: `${folder}/solution` });
+        // The first zip is validated too (what pack wrote must unpack and pass the same rules); the second one
+        // differs from it only in <Managed>, so validating it again would cost time and find nothing new.
+        if (i === 0) diagnostics.push(...validateSolutionZip(zip).map((d) => ({ ...d, file: `${folder}/${name}:${d.file}` })));
+        files.set(name, zip);
+        zips.push(name);
+      }
+      files.set('deployment-settings.json', new TextEncoder().encode(stableJson(deploymentSettings(e, cloud, settings))));
+      const components =
+        [...tree.keys()].filter((p) => /^Workflows\/[^/]+\.json$/.test(p) || p.endsWith('/environmentvariabledefinition.xml') || /^Entities\/[^/]+\/Entity\.xml$/.test(p)).length +
+        1 +
+        (e.shipsConnectionReference ? 1 : 0);
+      files.set('validation.json', new TextEncoder().encode(stableJson({ cloud: cloud.id, edition, findings: countBySeverity(diagnostics), diagnostics: sortDiagnostics(diagnostics) })));
+      const zip = zips.find((z) => z.endsWith('_managed.zip')) ?? zips[0] ?? '';
+      out.push({
+        cloud: cloud.id,
+        edition,
+        files,
+        components,
+        diagnostics,
+        importPlan: { zip: `${folder}/${zip}`, settingsFile: `${folder}/deployment-settings.json`, pacCloud: cloud.pacName, toSet: valuesToSet(e, cloud, settings) },
+      });
     }
-    files.set('deployment-settings.json', new TextEncoder().encode(stableJson(deploymentSettings(source, cloud, settings))));
-    const components =
-      [...tree.keys()].filter((p) => /^Workflows\/[^/]+\.json$/.test(p) || p.endsWith('/environmentvariabledefinition.xml')).length + 2;
-    files.set('validation.json', new TextEncoder().encode(stableJson({ cloud: cloud.id, findings: countBySeverity(diagnostics), diagnostics: sortDiagnostics(diagnostics) })));
-    out.push({ cloud: cloud.id, files, components, diagnostics });
   }
   return out;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export function errorCount(clouds: readonly BuiltCloud[], threshold: Severity = 'error'): number {
@@ -110,7 +144,7 @@ export function errorCount(clouds: readonly BuiltCloud[], threshold: Severity = 
 export function describeFiles(clouds: readonly BuiltCloud[]): BuiltFile[] {
   const out: BuiltFile[] = [];
   for (const c of clouds) {
-    for (const [path, bytes] of c.files) out.push({ path: `${c.cloud}/${path}`, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    for (const [path, bytes] of c.files) out.push({ path: `${builtFolder(c)}/${path}`, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
   return out;
 }
@@ -122,14 +156,15 @@ export function describeFiles(clouds: readonly BuiltCloud[]): BuiltFile[] {
 export function compareWithDisk(clouds: readonly BuiltCloud[], outputDirectory: string): string[] {
   const out: string[] = [];
   for (const c of clouds) {
-    const root = join(outputDirectory, c.cloud);
+    const folder = builtFolder(c);
+    const root = join(outputDirectory, c.cloud, c.edition);
     const onDisk = new Set(existsSync(root) ? listFiles(root).map((f) => relative(root, f).split('\\').join('/')) : []);
     for (const [path, bytes] of c.files) {
-      if (!onDisk.has(path)) out.push(`missing: ${c.cloud}/${path}`);
-      else if (!Buffer.from(readFileSync(join(root, path))).equals(Buffer.from(bytes))) out.push(`differs: ${c.cloud}/${path}`);
+      if (!onDisk.has(path)) out.push(`missing: ${folder}/${path}`);
+      else if (!Buffer.from(readFileSync(join(root, path))).equals(Buffer.from(bytes))) out.push(`differs: ${folder}/${path}`);
       onDisk.delete(path);
     }
-    for (const extra of [...onDisk].sort()) out.push(`not produced by this build: ${c.cloud}/${extra}`);
+    for (const extra of [...onDisk].sort()) out.push(`not produced by this build: ${folder}/${extra}`);
   }
   return out;
 }
@@ -147,9 +182,18 @@ function listFiles(dir: string): string[] {
 export interface BuildReport {
   outputDirectory: string;
   check: boolean;
-  /** Per cloud: files written (or compared), components and findings. */
-  clouds: { cloud: CloudId; directory: string; components: number; findings: Record<Severity, number>; files: BuiltFile[] }[];
-  diagnostics: (Diagnostic & { cloud: CloudId })[];
+  /** Per cloud and edition: files written (or compared), components, findings, and how to import it. */
+  clouds: {
+    cloud: CloudId;
+    edition: Edition;
+    directory: string;
+    components: number;
+    findings: Record<Severity, number>;
+    files: BuiltFile[];
+    /** Absolute paths of the zip and settings file, pac's cloud name, what the admin still sets. */
+    import: { zip: string; settingsFile: string; pacCloud: string; toSet: string[] };
+  }[];
+  diagnostics: (Diagnostic & { cloud: CloudId; edition: Edition })[];
   /** With check: the differences between the committed output and a fresh build. */
   differences: string[];
   /** 0 built (or current), 1 validation errors or (with check) differences. */
@@ -166,7 +210,14 @@ export async function runBuild(options: BuildOptions & { outputDirectory: string
   const errors = errorCount(built);
   const differences = options.check ? compareWithDisk(built, options.outputDirectory) : [];
   if (!options.check && errors === 0) {
-    for (const c of built) writeTreeAtomic(join(options.outputDirectory, c.cloud), c.files);
+    // Every edition built: the cloud folder is replaced whole (no file of an older layout stays); else only the
+    // edition folders built.
+    const all = EDITIONS.every((e) => (options.editions ?? EDITIONS).includes(e));
+    for (const cloud of [...new Set(built.map((c) => c.cloud))]) {
+      const mine = built.filter((c) => c.cloud === cloud);
+      if (all) writeTreeAtomic(join(options.outputDirectory, cloud), new Map(mine.flatMap((c) => [...c.files].map(([p, b]) => [`${c.edition}/${p}`, b] as const))));
+      else for (const c of mine) writeTreeAtomic(join(options.outputDirectory, cloud, c.edition), c.files);
+    }
   }
   const files = describeFiles(built);
   return {
@@ -174,12 +225,14 @@ export async function runBuild(options: BuildOptions & { outputDirectory: string
     check: options.check,
     clouds: built.map((c) => ({
       cloud: c.cloud,
-      directory: join(options.outputDirectory, c.cloud),
+      edition: c.edition,
+      directory: join(options.outputDirectory, c.cloud, c.edition),
       components: c.components,
       findings: countBySeverity(c.diagnostics),
-      files: files.filter((f) => f.path.startsWith(`${c.cloud}/`)),
+      files: files.filter((f) => f.path.startsWith(`${builtFolder(c)}/`)),
+      import: { ...c.importPlan, zip: join(options.outputDirectory, c.importPlan.zip), settingsFile: join(options.outputDirectory, c.importPlan.settingsFile) },
     })),
-    diagnostics: built.flatMap((c) => c.diagnostics.map((d) => ({ ...d, cloud: c.cloud }))),
+    diagnostics: built.flatMap((c) => c.diagnostics.map((d) => ({ ...d, cloud: c.cloud, edition: c.edition }))),
     differences,
     exitCode: errors > 0 || differences.length > 0 ? 1 : 0,
   };

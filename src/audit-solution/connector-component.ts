@@ -13,9 +13,9 @@ export const CONNECTOR_NAME_SUFFIX = 'coeauditactivityapi';
  * (`_5F` is the escaped `_`, as in the kit's `admin_5Foffice-20365-20management-20api`), at most 30 characters
  * because pac's unpack drops longer ones.
  */
-export function connectorComponent(source: SolutionSource, variant: ConnectorVariant): ConnectorComponent {
-  const name = `${source.manifest.publisher.prefix}_5F${CONNECTOR_NAME_SUFFIX}`;
-  const id = componentGuid(source.manifest.uniqueName, 'connector', CONNECTOR_NAME_SUFFIX);
+export function connectorComponent(manifest: SolutionSource['manifest'], variant: ConnectorVariant): ConnectorComponent {
+  const name = `${manifest.publisher.prefix}_5F${CONNECTOR_NAME_SUFFIX}`;
+  const id = componentGuid(manifest.uniqueName, 'connector', CONNECTOR_NAME_SUFFIX);
   const enc = new TextEncoder();
   const props = variant.apiProperties.properties;
   const files = new Map<string, Uint8Array>();

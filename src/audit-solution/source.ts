@@ -21,13 +21,22 @@ export interface EnvVarSource extends FlowEnvVar {
   default?: string;
   /** Per-cloud description with {{placeholders}}. */
   description: string;
+  /** CoE Core Components owns this definition: the coe edition depends on it instead of shipping it. */
+  core?: boolean;
 }
 
 export interface MissingDependencySource {
   schemaName: string;
   displayName: string;
-  solution: string;
   flows: ('subscription' | 'sync' | 'csv')[];
+}
+
+export interface PublisherSource {
+  uniqueName: string;
+  displayName: string;
+  description: string;
+  prefix: string;
+  optionValuePrefix: number;
 }
 
 export interface SolutionSource {
@@ -36,41 +45,77 @@ export interface SolutionSource {
     displayName: string;
     description: string;
     version: string;
-    publisher: { uniqueName: string; displayName: string; description: string; prefix: string; optionValuePrefix: number };
+    publisher: PublisherSource;
   };
   connectionReference: { logicalName: string; displayName: string; connectorId: string };
+  /** The solution the coe edition depends on, with the minimum version its dependencies name. */
+  coreSolution: { uniqueName: string; minimumVersion: string };
   missingDependencies: MissingDependencySource[];
+  /** The standalone edition: its own manifest, publisher (whose prefix names everything) and connection reference. */
+  standalone: {
+    uniqueName: string;
+    displayName: string;
+    description: string;
+    version?: string;
+    publisher: PublisherSource;
+    /** The connection reference's logical name after the prefix. */
+    connectionReference: { name: string; displayName: string };
+  };
   environmentVariables: EnvVarSource[];
 }
 
 const NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 const text = { type: 'string', minLength: 1 } as const;
+const VERSION = '^\\d+\\.\\d+(\\.\\d+){0,2}$';
+const PUBLISHER_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['uniqueName', 'displayName', 'description', 'prefix', 'optionValuePrefix'],
+  properties: {
+    uniqueName: { type: 'string', pattern: NAME },
+    displayName: text,
+    description: text,
+    prefix: { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$' },
+    optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
+  },
+} as const;
+/** The identity of an edition's solution (manifest, standalone). */
+const IDENTITY = {
+  uniqueName: { type: 'string', pattern: NAME },
+  displayName: text,
+  description: text,
+  version: { type: 'string', pattern: VERSION },
+  publisher: PUBLISHER_SCHEMA,
+} as const;
 
 export const SOLUTION_SOURCE_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['manifest', 'connectionReference', 'missingDependencies', 'environmentVariables'],
+  required: ['manifest', 'connectionReference', 'coreSolution', 'missingDependencies', 'standalone', 'environmentVariables'],
   properties: {
     manifest: {
       type: 'object',
       additionalProperties: false,
       required: ['uniqueName', 'displayName', 'description', 'version', 'publisher'],
+      properties: IDENTITY,
+    },
+    coreSolution: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['uniqueName', 'minimumVersion'],
+      properties: { uniqueName: { type: 'string', pattern: NAME }, minimumVersion: { type: 'string', pattern: VERSION } },
+    },
+    standalone: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['uniqueName', 'displayName', 'description', 'publisher', 'connectionReference'],
       properties: {
-        uniqueName: { type: 'string', pattern: NAME },
-        displayName: text,
-        description: text,
-        version: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+){0,2}$' },
-        publisher: {
+        ...IDENTITY,
+        connectionReference: {
           type: 'object',
           additionalProperties: false,
-          required: ['uniqueName', 'displayName', 'description', 'prefix', 'optionValuePrefix'],
-          properties: {
-            uniqueName: { type: 'string', pattern: NAME },
-            displayName: text,
-            description: text,
-            prefix: { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$' },
-            optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
-          },
+          required: ['name', 'displayName'],
+          properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_]*$' }, displayName: text },
         },
       },
     },
@@ -85,11 +130,10 @@ export const SOLUTION_SOURCE_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['schemaName', 'displayName', 'solution', 'flows'],
+        required: ['schemaName', 'displayName', 'flows'],
         properties: {
           schemaName: { type: 'string', pattern: NAME },
           displayName: text,
-          solution: text,
           flows: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['subscription', 'sync', 'csv'] } },
         },
       },
@@ -108,6 +152,7 @@ export const SOLUTION_SOURCE_SCHEMA = {
           default: { type: 'string', maxLength: 2000 },
           summary: text,
           description: text,
+          core: { type: 'boolean' },
         },
       },
     },
@@ -180,6 +225,7 @@ export function loadSolutionSource(file: string = SOLUTION_SOURCE_FILE): Solutio
 /** Applies coe-audit.config.yaml `solution.*` over the source. */
 export function applySolutionConfig(source: SolutionSource, config: CoeAuditConfig): SolutionSource {
   const s = config.solution ?? {};
+  const st = config.standalone ?? {};
   return {
     ...source,
     manifest: {
@@ -187,15 +233,28 @@ export function applySolutionConfig(source: SolutionSource, config: CoeAuditConf
       uniqueName: s.uniqueName ?? source.manifest.uniqueName,
       displayName: s.displayName ?? source.manifest.displayName,
       version: s.version ?? source.manifest.version,
-      publisher: {
-        ...source.manifest.publisher,
-        uniqueName: s.publisher?.uniqueName ?? source.manifest.publisher.uniqueName,
-        displayName: s.publisher?.displayName ?? source.manifest.publisher.displayName,
-        prefix: s.publisher?.prefix ?? source.manifest.publisher.prefix,
-        optionValuePrefix: s.publisher?.optionValuePrefix ?? source.manifest.publisher.optionValuePrefix,
-      },
+      publisher: withPublisher(source.manifest.publisher, s.publisher),
     },
     connectionReference: { ...source.connectionReference, logicalName: s.connectionReferenceLogicalName ?? source.connectionReference.logicalName },
+    standalone: {
+      ...source.standalone,
+      uniqueName: st.uniqueName ?? source.standalone.uniqueName,
+      displayName: st.displayName ?? source.standalone.displayName,
+      ...(st.version ?? source.standalone.version ? { version: st.version ?? source.standalone.version } : {}),
+      publisher: withPublisher(source.standalone.publisher, st.publisher),
+      connectionReference: { ...source.standalone.connectionReference, name: st.connectionReferenceName ?? source.standalone.connectionReference.name },
+    },
+  };
+}
+
+/** A publisher with the keys the configuration sets. */
+function withPublisher(p: PublisherSource, set: Partial<Omit<PublisherSource, 'description'>> = {}): PublisherSource {
+  return {
+    ...p,
+    uniqueName: set.uniqueName ?? p.uniqueName,
+    displayName: set.displayName ?? p.displayName,
+    prefix: set.prefix ?? p.prefix,
+    optionValuePrefix: set.optionValuePrefix ?? p.optionValuePrefix,
   };
 }
 

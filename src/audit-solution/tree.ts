@@ -1,8 +1,11 @@
 import type { Cloud } from '../clouds/cloud-table.js';
-import { buildFlows, componentGuid, flowFileName, type FlowSource } from '../flows/index.js';
 import { stableJson } from '../io/stable-json.js';
+import { editionSolution, type Edition, type EditionSolution, type PlacedFlow } from './edition.js';
+import { tableFiles, tableNames } from './entities.js';
 import { fillPlaceholders, type EnvVarSource, type SolutionSource } from './source.js';
 import { escapeAttr, escapeText, XML_PROLOG } from './xml.js';
+
+export type { PlacedFlow };
 
 /** Relative POSIX path → bytes, in the layout `pac solution unpack` writes (the packaging room's SourceTree). */
 export type SolutionTree = Map<string, Uint8Array>;
@@ -18,32 +21,11 @@ export interface ConnectorComponent {
 
 export const ENV_VAR_TYPE_CODES: Record<EnvVarSource['type'], number> = { String: 100000000, Number: 100000001, Boolean: 100000002, Secret: 100000005 };
 
-/** One flow placed in the solution: GUID, file name and source. */
-export interface PlacedFlow {
-  flow: FlowSource;
-  id: string;
-  fileName: string;
-}
-
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-const placedCache = new WeakMap<SolutionSource, PlacedFlow[]>();
-
-/** The three flows with their stable GUIDs and file names (built once per source: they are the same in every cloud). */
-export function placeFlows(source: SolutionSource): PlacedFlow[] {
-  const cached = placedCache.get(source);
-  if (cached) return cached;
-  const placed = buildPlacedFlows(source);
-  placedCache.set(source, placed);
-  return placed;
-}
-
-function buildPlacedFlows(source: SolutionSource): PlacedFlow[] {
-  const flows = buildFlows({ envVars: source.environmentVariables, connectionReferenceLogicalName: source.connectionReference.logicalName });
-  return flows.map((flow) => {
-    const id = componentGuid(source.manifest.uniqueName, 'workflow', flow.key);
-    return { flow, id, fileName: flowFileName(flow.displayName, id) };
-  });
+/** The flows of an edition with their stable GUIDs and file names (built once per source: the same in every cloud). */
+export function placeFlows(source: SolutionSource, edition: Edition = 'coe'): PlacedFlow[] {
+  return editionSolution(source, edition).flows;
 }
 
 /**
@@ -51,19 +33,20 @@ function buildPlacedFlows(source: SolutionSource): PlacedFlow[] {
  * placeholders for split-out workflows and connector), Workflows/*.json and .json.data.xml,
  * environmentvariabledefinitions/, and the connector's Connectors/ files when given. Pure and deterministic.
  */
-export function buildSolutionTree(source: SolutionSource, cloud: Cloud, options: { connector?: ConnectorComponent } = {}): SolutionTree {
+export function buildSolutionTree(source: SolutionSource, cloud: Cloud, options: { connector?: ConnectorComponent; edition?: Edition } = {}): SolutionTree {
   const tree: SolutionTree = new Map();
-  const placed = placeFlows(source);
-  tree.set('Other/Solution.xml', utf8(solutionXml(source, placed, options.connector)));
-  tree.set('Other/Customizations.xml', utf8(customizationsXml(source, options.connector !== undefined)));
-  for (const p of placed) {
+  const e = editionSolution(source, options.edition ?? 'coe');
+  tree.set('Other/Solution.xml', utf8(solutionXml(e, options.connector)));
+  tree.set('Other/Customizations.xml', utf8(customizationsXml(e, options.connector !== undefined)));
+  for (const p of e.flows) {
     // Packaged flow JSON: 2-space indent; pac copies it byte for byte.
     tree.set(`Workflows/${p.fileName}`, flowBytes(p));
-    tree.set(`Workflows/${p.fileName}.data.xml`, utf8(workflowDataXml(source, p)));
+    tree.set(`Workflows/${p.fileName}.data.xml`, utf8(workflowDataXml(e, p)));
   }
-  for (const v of source.environmentVariables) {
-    tree.set(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, utf8(envVarXml(source, v, cloud)));
+  for (const v of e.environmentVariables) {
+    tree.set(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, utf8(envVarXml(e, v, cloud)));
   }
+  if (e.tables) for (const [path, text] of tableFiles(e.manifest.uniqueName, e.namePrefix, e.tables, e.manifest.version)) tree.set(path, utf8(text));
   if (options.connector) for (const [path, bytes] of options.connector.files) tree.set(path, bytes);
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -83,19 +66,19 @@ function label(tag: string, value: string): string[] {
 }
 
 /** environmentvariabledefinition.xml: no declaration, children in alphabetical order (solution-format §3.1). */
-export function envVarXml(source: SolutionSource, v: EnvVarSource, cloud: Cloud): string {
+export function envVarXml(e: EditionSolution, v: EnvVarSource, cloud: Cloud): string {
   const lines = [`<environmentvariabledefinition schemaname="${escapeAttr(v.schemaName)}">`];
   if (v.default !== undefined) lines.push(`  <defaultvalue>${escapeText(fillPlaceholders(v.default, cloud))}</defaultvalue>`);
   lines.push(...label('description', fillPlaceholders(v.description, cloud)));
   lines.push(...label('displayname', v.displayName));
-  lines.push(`  <introducedversion>${escapeText(source.manifest.version)}</introducedversion>`);
+  lines.push(`  <introducedversion>${escapeText(e.manifest.version)}</introducedversion>`);
   lines.push('  <iscustomizable>1</iscustomizable>', '  <isrequired>0</isrequired>', '  <secretstore>0</secretstore>');
   lines.push(`  <type>${ENV_VAR_TYPE_CODES[v.type]}</type>`, '</environmentvariabledefinition>');
   return lines.join('\n') + '\n';
 }
 
 /** Workflows/<file>.json.data.xml (solution-format §3.5): off (StateCode 0, StatusCode 1). */
-export function workflowDataXml(source: SolutionSource, p: PlacedFlow): string {
+export function workflowDataXml(e: EditionSolution, p: PlacedFlow): string {
   const name = escapeAttr(p.flow.displayName);
   const description = escapeAttr(p.flow.description);
   const el = (tag: string, value: string | number): string => `  <${tag}>${value}</${tag}>`;
@@ -118,7 +101,7 @@ export function workflowDataXml(source: SolutionSource, p: PlacedFlow): string {
       el('StatusCode', 1),
       el('RunAs', 1),
       el('IsTransacted', 1),
-      el('IntroducedVersion', escapeText(source.manifest.version)),
+      el('IntroducedVersion', escapeText(e.manifest.version)),
       el('IsCustomizable', 1),
       el('BusinessProcessType', 0),
       el('IsCustomProcessingStepAllowedForOtherPublishers', 1),
@@ -136,9 +119,12 @@ export function workflowDataXml(source: SolutionSource, p: PlacedFlow): string {
   );
 }
 
-/** Other/Customizations.xml: placeholders for split-out components, the connection reference, Languages. */
-export function customizationsXml(source: SolutionSource, hasConnector: boolean): string {
-  const cr = source.connectionReference;
+/**
+ * Other/Customizations.xml: placeholders for split-out components (tables, workflows, connector), the connection
+ * reference when the edition ships it (coe depends on CoE Core's instead), Languages.
+ */
+export function customizationsXml(e: EditionSolution, hasConnector: boolean): string {
+  const cr = e.connectionReference;
   return (
     XML_PROLOG +
     [
@@ -155,16 +141,20 @@ export function customizationsXml(source: SolutionSource, hasConnector: boolean)
       '  <CustomControls />',
       '  <EntityDataProviders />',
       ...(hasConnector ? ['  <Connectors />'] : []),
-      '  <connectionreferences>',
-      `    <connectionreference connectionreferencelogicalname="${escapeAttr(cr.logicalName)}">`,
-      `      <connectionreferencedisplayname>${escapeText(cr.displayName)}</connectionreferencedisplayname>`,
-      `      <connectorid>${escapeText(cr.connectorId)}</connectorid>`,
-      '      <iscustomizable>1</iscustomizable>',
-      '      <promptingbehavior>0</promptingbehavior>',
-      '      <statecode>0</statecode>',
-      '      <statuscode>1</statuscode>',
-      '    </connectionreference>',
-      '  </connectionreferences>',
+      ...(e.shipsConnectionReference
+        ? [
+            '  <connectionreferences>',
+            `    <connectionreference connectionreferencelogicalname="${escapeAttr(cr.logicalName)}">`,
+            `      <connectionreferencedisplayname>${escapeText(cr.displayName)}</connectionreferencedisplayname>`,
+            `      <connectorid>${escapeText(cr.connectorId)}</connectorid>`,
+            '      <iscustomizable>1</iscustomizable>',
+            '      <promptingbehavior>0</promptingbehavior>',
+            '      <statecode>0</statecode>',
+            '      <statuscode>1</statuscode>',
+            '    </connectionreference>',
+            '  </connectionreferences>',
+          ]
+        : ['  <connectionreferences />']),
       '  <Languages>',
       '    <Language>1033</Language>',
       '  </Languages>',
@@ -201,26 +191,23 @@ function names(indent: string, name: string, description: string): string[] {
   ];
 }
 
-/** Other/Solution.xml: manifest, publisher, root components (flows, connector), missing dependencies. */
-export function solutionXml(source: SolutionSource, placed: readonly PlacedFlow[], connector?: ConnectorComponent): string {
-  const m = source.manifest;
+/**
+ * Other/Solution.xml: manifest, publisher, root components (tables, flows, connector) and missing dependencies.
+ * The coe edition names every CoE Core component its flows use (tables, variables, the connection reference) as
+ * a missing dependency, in the form Dataverse exports them (the kit's own satellite solution
+ * CenterofExcellenceAuditLogs: `type="1" schemaName=…` for a table, `type="EnvironmentVariableDefinition"
+ * id.schemaname=…`, `type="connectionreference" id.connectionreferencelogicalname=…`), each naming
+ * `<Core's unique name> (<minimum version>)`, one per dependent flow, sorted by type, name and flow id.
+ */
+export function solutionXml(e: EditionSolution, connector?: ConnectorComponent): string {
+  const m = e.manifest;
   const p = m.publisher;
-  const roots = placed.map((f) => `      <RootComponent type="29" id="{${f.id}}" behavior="0" />`);
+  const roots = [
+    ...(e.tables?.tables ?? []).map((t) => `      <RootComponent type="1" schemaName="${tableNames(e.namePrefix, t).logicalName}" behavior="0" />`),
+    ...e.flows.map((f) => `      <RootComponent type="29" id="{${f.id}}" behavior="0" />`),
+  ];
   if (connector) roots.push(`      <RootComponent type="372" id="{${connector.id}}" schemaName="${escapeAttr(connector.name)}" behavior="0" />`);
-  const deps: string[] = [];
-  for (const d of source.missingDependencies) {
-    for (const key of d.flows) {
-      const f = placed.find((x) => x.flow.key === key);
-      if (!f) continue;
-      deps.push(
-        '      <MissingDependency>',
-        `        <Required type="1" schemaName="${escapeAttr(d.schemaName)}" displayName="${escapeAttr(d.displayName)}" solution="${escapeAttr(d.solution)}" />`,
-        `        <Dependent type="29" displayName="${escapeAttr(f.flow.displayName)}" id="{${f.id}}" />`,
-        '      </MissingDependency>',
-      );
-    }
-  }
-  return (
+  const deps = e.edition === 'coe' ? coreDependencies(e) : [];  return (
     XML_PROLOG +
     [
       '<ImportExportXml version="9.2.25091.158" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
@@ -244,10 +231,59 @@ export function solutionXml(source: SolutionSource, placed: readonly PlacedFlow[
       '    <RootComponents>',
       ...roots,
       '    </RootComponents>',
-      ...(deps.length > 0 ? ['    <MissingDependencies>', ...deps, '    </MissingDependencies>'] : ['    <MissingDependencies />']),
+      ...(deps.length > 0
+        ? [
+            '    <MissingDependencies>',
+            ...deps.flatMap((d) => [
+              '      <MissingDependency>',
+              `        ${d.required}`,
+              `        <Dependent type="29" displayName="${escapeAttr(d.flow.flow.displayName)}" id="{${d.flow.id}}" />`,
+              '      </MissingDependency>',
+            ]),
+            '    </MissingDependencies>',
+          ]
+        : ['    <MissingDependencies />']),
       '  </SolutionManifest>',
       '</ImportExportXml>',
     ].join('\n') +
     '\n'
   );
+}
+
+interface CoreDependency {
+  type: string;
+  name: string;
+  required: string;
+  flow: PlacedFlow;
+}
+
+/** The CoE Core components the coe edition's flows use, one entry per component and dependent flow. */
+export function coreDependencies(e: EditionSolution): CoreDependency[] {
+  const core = e.source.coreSolution;
+  const solution = escapeAttr(`${core.uniqueName} (${core.minimumVersion})`);
+  const out: CoreDependency[] = [];
+  const text = new Map(e.flows.map((f) => [f, JSON.stringify(f.flow.json).toLowerCase()]));
+  for (const d of e.source.missingDependencies) {
+    for (const f of e.flows.filter((x) => d.flows.includes(x.flow.key))) {
+      out.push({ type: '1', name: d.schemaName, flow: f, required: `<Required type="1" schemaName="${escapeAttr(d.schemaName)}" displayName="${escapeAttr(d.displayName)}" solution="${solution}" />` });
+    }
+  }
+  const cr = e.connectionReference.logicalName;
+  for (const f of e.flows.filter((x) => text.get(x)!.includes(`"${cr.toLowerCase()}"`))) {
+    out.push({ type: 'connectionreference', name: cr, flow: f, required: `<Required type="connectionreference" displayName="${escapeAttr(cr)}" solution="${solution}" id.connectionreferencelogicalname="${escapeAttr(cr)}" />` });
+  }
+  for (const v of e.flowVariables.filter((x) => x.core === true)) {
+    // A flow uses a variable when it binds it as a parameter or reads it at run time; either names its schema name.
+    for (const f of e.flows.filter((x) => text.get(x)!.includes(v.schemaName.toLowerCase()))) {
+      const name = escapeAttr(v.schemaName);
+      out.push({ type: 'EnvironmentVariableDefinition', name: v.schemaName, flow: f, required: `<Required type="EnvironmentVariableDefinition" displayName="${name}" solution="${solution}" id.schemaname="${name}" />` });
+    }
+  }
+  const key = (d: CoreDependency) => [d.type.toLowerCase(), d.name.toLowerCase(), d.flow.id];
+  return out.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  });
 }

@@ -7,7 +7,7 @@ import type { Severity } from '../diagnostics/diagnostic.js';
 const command: CommandModule = {
   noun: 'connector',
   verb: 'validate',
-  example: 'coe-audit connector validate dist/commercial/connector --output json',
+  example: 'coe-audit connector validate dist/commercial/coe/connector --output json',
   register(parent, ctx) {
     parent
       .command('validate')

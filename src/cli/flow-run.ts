@@ -1,7 +1,9 @@
 import { formatChainText, formatRunText, runFlowRequest } from '../flowrun/run.js';
 import { stableJson } from '../io/stable-json.js';
+import { Option } from 'commander';
+import type { Edition } from '../audit-solution/index.js';
 import type { CommandModule } from './command-module.js';
-import { outputOption } from './options.js';
+import { choice, outputOption } from './options.js';
 
 interface Options {
   solution?: string;
@@ -12,6 +14,7 @@ interface Options {
   now?: string;
   emulator?: string;
   startEmulator?: boolean;
+  edition: Edition;
   chain?: boolean;
   output: 'json' | 'text';
 }
@@ -19,7 +22,7 @@ interface Options {
 const command: CommandModule = {
   noun: 'flow',
   verb: 'run',
-  example: `coe-audit flow run 'Subscription' --solution dist/commercial/solution --start-emulator --input '{"text":"start"}'`,
+  example: `coe-audit flow run 'Subscription' --solution dist/commercial/coe/solution --start-emulator --input '{"text":"start"}'`,
   register(parent, ctx) {
     parent
       .command('run')
@@ -34,6 +37,7 @@ const command: CommandModule = {
       .option('--start-emulator', 'start the emulator in-process on the run\'s virtual clock, with its tenant, client and apps in the store')
       .option('--chain', 'with --solution: also run the solution\'s Dataverse row-triggered flows its writes fire (and theirs)')
       .option('--now <iso>', 'start of the run on the virtual clock (default: the current time)')
+      .addOption(new Option('--edition <edition>', 'whose tables the local store holds: coe (CoE Core tables) or standalone (its own tables)').argParser(choice(['coe', 'standalone'] as const)).default('coe'))
       .addOption(outputOption())
       .action(async (flow: string | undefined, opts: Options) => {
         const report = await runFlowRequest({
@@ -47,6 +51,7 @@ const command: CommandModule = {
           ...(opts.csv !== undefined ? { csvFile: opts.csv } : {}),
           ...(opts.emulator ? { emulatorUrl: opts.emulator } : {}),
           ...(opts.startEmulator ? { startEmulator: true } : {}),
+          edition: opts.edition,
           ...(opts.chain ? { chain: true } : {}),
           keyVault: () => ctx.env.COE_AUDIT_CLIENT_SECRET,
         });

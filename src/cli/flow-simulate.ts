@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { compareApiModes, compareSyncFlows, formatComparison } from '../flowrun/compare.js';
 import { MAX_HOURS, parseDurationText, parsePeriod, simulateFlows, type SimulatedPeriod, type SimulationSummary } from '../flowrun/simulate.js';
 import { stableJson } from '../io/stable-json.js';
+import type { Edition } from '../audit-solution/index.js';
 import type { CommandModule } from './command-module.js';
 import { choice, listOption, outputOption, positiveInt } from './options.js';
 
@@ -14,6 +15,7 @@ interface Options {
   hours: number;
   faults?: string;
   seed: number;
+  edition: Edition;
   api: 'management' | 'graph';
   outage?: string[];
   flowOff?: string[];
@@ -49,6 +51,7 @@ const command: CommandModule = {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a non-negative integer.');
         return Number(v);
       }, 1)
+      .addOption(new Option('--edition <edition>', 'whose flows and tables: coe (CoE Core tables) or standalone (its own tables)').argParser(choice(['coe', 'standalone'] as const)).default('coe'))
       .addOption(
         new Option('--api <mode>', "the Sync flow's mode (Audit Logs - Use Graph API): management (Office 365 Management Activity API) or graph (Graph audit log queries)")
           .argParser(choice(['management', 'graph'] as const))
@@ -72,6 +75,7 @@ const command: CommandModule = {
           profile: opts.profile,
           hours: opts.hours,
           seed: opts.seed,
+          edition: opts.edition,
           api: opts.api,
           outages,
           flowOff,

@@ -9,7 +9,7 @@ import { isoTimestamp } from './timestamp-option.js';
 const command: CommandModule = {
   noun: 'solution',
   verb: 'pack',
-  example: 'coe-audit solution pack --folder dist/commercial/solution --zipfile CoEAuditLogs.zip --packagetype Unmanaged',
+  example: 'coe-audit solution pack --folder dist/commercial/coe/solution --zipfile CoEAuditLogs.zip --packagetype Unmanaged',
   register(parent, ctx) {
     parent
       .command('pack')

@@ -15,7 +15,7 @@ function pacSwitch(value: string): boolean {
 const command: CommandModule = {
   noun: 'solution',
   verb: 'unpack',
-  example: 'coe-audit solution unpack --zipfile dist/commercial/CoEAuditLogs_commercial.zip --folder CoEAuditLogs-src',
+  example: 'coe-audit solution unpack --zipfile dist/commercial/coe/CoEAuditLogs_commercial.zip --folder CoEAuditLogs-src',
   register(parent, ctx) {
     parent
       .command('unpack')

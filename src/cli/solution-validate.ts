@@ -9,7 +9,7 @@ import { reportFindings } from './report-findings.js';
 const command: CommandModule = {
   noun: 'solution',
   verb: 'validate',
-  example: 'coe-audit solution validate --zipfile dist/commercial/CoEAuditLogs_commercial.zip --output json',
+  example: 'coe-audit solution validate --zipfile dist/commercial/coe/CoEAuditLogs_commercial.zip --output json',
   register(parent, ctx) {
     parent
       .command('validate')

@@ -17,6 +17,23 @@ const perCloud = {
   },
 } as const;
 
+/** The identity keys of an edition's solution: `solution.*` (coe) and `standalone.*`. */
+const SOLUTION_IDENTITY = {
+  uniqueName: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  displayName: { type: 'string', minLength: 1 },
+  version: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+){0,2}$' },
+  publisher: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      uniqueName: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      displayName: { type: 'string', minLength: 1 },
+      prefix: { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$', description: 'Prefix of every table, column, variable and connection reference the solution defines.' },
+      optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
+    },
+  },
+} as const;
+
 export const CONFIG_SCHEMA = {
   $id: 'https://coe-audit.invalid/schemas/coe-audit.config.json',
   type: 'object',
@@ -50,20 +67,17 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        uniqueName: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-        displayName: { type: 'string', minLength: 1 },
-        version: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+){0,2}$' },
-        publisher: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            uniqueName: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-            displayName: { type: 'string', minLength: 1 },
-            prefix: { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$' },
-            optionValuePrefix: { type: 'integer', minimum: 10000, maximum: 99999 },
-          },
-        },
+        ...SOLUTION_IDENTITY,
         connectionReferenceLogicalName: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      },
+    },
+    standalone: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The standalone edition (no CoE): unique name, display name, version, publisher and its prefix, connection reference name.',
+      properties: {
+        ...SOLUTION_IDENTITY,
+        connectionReferenceName: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_]*$', description: 'Connection reference logical name after the prefix.' },
       },
     },
     outputDirectory: { type: 'string', minLength: 1, description: 'Where build writes (default dist).' },
@@ -88,6 +102,13 @@ export interface CoeAuditConfig extends PerCloudSettings {
     version?: string;
     publisher?: { uniqueName?: string; displayName?: string; prefix?: string; optionValuePrefix?: number };
     connectionReferenceLogicalName?: string;
+  };
+  standalone?: {
+    uniqueName?: string;
+    displayName?: string;
+    version?: string;
+    publisher?: { uniqueName?: string; displayName?: string; prefix?: string; optionValuePrefix?: number };
+    connectionReferenceName?: string;
   };
   outputDirectory?: string;
 }

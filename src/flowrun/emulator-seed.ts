@@ -20,9 +20,11 @@ export function appIdOf(record: Record<string, unknown>): string | undefined {
 /**
  * What the store needs to run the flows against an in-process emulator: the environment variables the flows
  * read (tenant and client of the emulator, the cloud's audience and authority, the client secret as a Key Vault
- * reference), the seeded apps as the inventory, and a last-run row per flow.
+ * reference), the seeded apps as the inventory, and a last-run row per flow. Names take the edition's prefix
+ * (`admin` for coe).
  */
-export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[], options: { api?: 'management' | 'graph' } = {}): StoreSeed {
+export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowNames: readonly string[], options: { api?: 'management' | 'graph'; prefix?: string } = {}): StoreSeed {
+  const prefix = options.prefix ?? 'admin';
   const apps = new Map<string, string>();
   for (const e of emulator.seeded.events) {
     const id = appIdOf(e as Record<string, unknown>);
@@ -31,25 +33,25 @@ export function emulatorStoreSeed(emulator: RunningEmulator, cloud: Cloud, flowN
   return {
     apps: [...apps].map(([id, displayName]) => ({ id, displayName, lastLaunchedOn: null })),
     environmentVariables: [
-      { schemaName: 'admin_TenantID', type: 'String', value: emulator.tenantId },
-      { schemaName: 'admin_AuditLogsClientID', type: 'String', value: emulator.clientId },
-      { schemaName: 'admin_AuditLogsAudience', type: 'String', value: cloud.managementAudience },
-      { schemaName: 'admin_AuditLogsAuthority', type: 'String', value: cloud.authorityUrl },
-      { schemaName: 'admin_AuditLogsClientAzureSecret', type: 'Secret', value: EMULATOR_SECRET_REFERENCE },
-      { schemaName: 'admin_PowerAutomateEnvironmentVariable', type: 'String', value: cloud.powerAutomateUrl },
-      { schemaName: 'admin_AuditLogsMinutestoLookBack', type: 'Number', defaultValue: '65' },
-      { schemaName: 'admin_AuditLogsEndTimeMinutesAgo', type: 'Number', defaultValue: '0' },
+      { schemaName: `${prefix}_TenantID`, type: 'String', value: emulator.tenantId },
+      { schemaName: `${prefix}_AuditLogsClientID`, type: 'String', value: emulator.clientId },
+      { schemaName: `${prefix}_AuditLogsAudience`, type: 'String', value: cloud.managementAudience },
+      { schemaName: `${prefix}_AuditLogsAuthority`, type: 'String', value: cloud.authorityUrl },
+      { schemaName: `${prefix}_AuditLogsClientAzureSecret`, type: 'Secret', value: EMULATOR_SECRET_REFERENCE },
+      { schemaName: `${prefix}_PowerAutomateEnvironmentVariable`, type: 'String', value: cloud.powerAutomateUrl },
+      { schemaName: `${prefix}_AuditLogsMinutestoLookBack`, type: 'Number', defaultValue: '65' },
+      { schemaName: `${prefix}_AuditLogsEndTimeMinutesAgo`, type: 'Number', defaultValue: '0' },
       // Shipped without a value: the Sync flow creates the value row the first time it advances.
-      { schemaName: 'admin_AuditLogsSyncWatermark', type: 'String' },
-      { schemaName: 'admin_AuditLogsWriteRowByRow', type: 'Boolean', defaultValue: 'no' },
+      { schemaName: `${prefix}_AuditLogsSyncWatermark`, type: 'String' },
+      { schemaName: `${prefix}_AuditLogsWriteRowByRow`, type: 'Boolean', defaultValue: 'no' },
       // The Sync flow's mode, as the run asks (default the Management API, as flow simulate's --api).
-      { schemaName: 'admin_AuditLogsUseGraphAPI', type: 'Boolean', value: options.api === 'graph' ? 'yes' : 'no' },
-      { schemaName: 'admin_GraphURLEnvironmentVariable', type: 'String', value: `${cloud.graphUrl}/` },
+      { schemaName: `${prefix}_AuditLogsUseGraphAPI`, type: 'Boolean', value: options.api === 'graph' ? 'yes' : 'no' },
+      { schemaName: `${prefix}_GraphURLEnvironmentVariable`, type: 'String', value: `${cloud.graphUrl}/` },
     ],
     tables: {
-      admin_coesolutionmetadatas: flowNames.map((name, i) => ({
-        admin_coesolutionmetadataid: `c0e0a0d1-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
-        admin_objectname: name,
+      [`${prefix}_coesolutionmetadatas`]: flowNames.map((name, i) => ({
+        [`${prefix}_coesolutionmetadataid`]: `c0e0a0d1-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        [`${prefix}_objectname`]: name,
       })),
     },
   };

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { editionSolution, loadSolutionSource, type Edition } from '../audit-solution/index.js';
 import { createHttpClient } from '../api/http.js';
 import { findCloud } from '../clouds/resolve-cloud.js';
 import { UsageError } from '../errors.js';
@@ -40,6 +41,8 @@ export interface FlowRunRequest {
   /** Key Vault stand-in for Secret environment variables. */
   keyVault?: (reference: string, schemaName: string) => string | undefined;
   environmentName?: string;
+  /** Whose tables the store holds (the edition's table definitions) and whose variable names it seeds (default coe). */
+  edition?: Edition;
   /** With `solution`: also run the solution's Dataverse row-triggered flows that the run's writes fire, and theirs. */
   chain?: boolean;
 }
@@ -70,6 +73,7 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   const located = locateFlow(flow, req.solution, req.cwd);
   if (req.chain && !req.solution) throw new UsageError('--chain needs --solution <folder|zip>: the row-triggered flows it runs are the solution\'s');
   if (req.emulatorUrl && req.startEmulator) throw new UsageError('give either --emulator <managementUrl> or --start-emulator, not both');
+  const edition = editionSolution(loadSolutionSource(), req.edition ?? 'coe');
   let seed: StoreSeed = req.store ? readStoreSeed(req.store) : {};
   let http = req.http ?? noNetwork;
   let keyVault = req.keyVault;
@@ -85,16 +89,16 @@ export async function runFlowRequest(req: FlowRunRequest): Promise<FlowRunReport
   }
   if (req.startEmulator) {
     local = await startLocalEmulator(parseTimestamp(req.now, '--now').ms, { hours: 24 });
-    const emulatorSeed = emulatorStoreSeed(local.emulator, findCloud('commercial')!, []);
+    const emulatorSeed = emulatorStoreSeed(local.emulator, findCloud('commercial')!, [], { prefix: edition.namePrefix });
     seed = withDefaults(seed, emulatorSeed);
-    seed = withMetadataRow(seed, located.displayName);
+    seed = withMetadataRow(seed, located.displayName, edition.namePrefix);
     http = local.http;
     const secret = local.emulator.clientSecret;
     keyVault = (ref, schema) => (ref === EMULATOR_SECRET_REFERENCE ? secret : req.keyVault?.(ref, schema));
   }
   // The solution's own variable definitions, as its import creates them; the seed's and the emulator's entries take precedence.
   if (located.tree) seed = withDefaults(seed, { environmentVariables: solutionEnvironmentVariables(located.tree, req.solution!) });
-  const store = createStore(seed, keyVault ? { keyVault } : {}, req.store ?? 'store');
+  const store = createStore(seed, { schema: edition.storeSchema, ...(keyVault ? { keyVault } : {}) }, req.store ?? 'store');
   if (req.emulatorUrl) {
     const missing = variablesNeeded(located.flow).filter((name) => !store.environmentVariableValue(name));
     if (missing.length > 0) {
@@ -181,12 +185,13 @@ export function variablesNeeded(flow: unknown): string[] {
   return [...out];
 }
 
-/** Adds the CoE last-run bookkeeping row of a flow unless the seed has one. */
-export function withMetadataRow(seed: StoreSeed, displayName: string): StoreSeed {
-  const rows = seed.tables?.admin_coesolutionmetadatas ?? [];
-  if (rows.some((r) => String(r.admin_objectname ?? '').toLowerCase() === displayName.toLowerCase())) return seed;
+/** Adds the last-run bookkeeping row of a flow (table `<prefix>_coesolutionmetadatas`) unless the seed has one. */
+export function withMetadataRow(seed: StoreSeed, displayName: string, prefix = 'admin'): StoreSeed {
+  const table = `${prefix}_coesolutionmetadatas`;
+  const rows = seed.tables?.[table] ?? [];
+  if (rows.some((r) => String(r[`${prefix}_objectname`] ?? '').toLowerCase() === displayName.toLowerCase())) return seed;
   const id = `c0e0a0d1-0000-4000-8000-${String(rows.length + 1).padStart(12, '0')}`;
-  return { ...seed, tables: { ...seed.tables, admin_coesolutionmetadatas: [...rows, { admin_coesolutionmetadataid: id, admin_objectname: displayName }] } };
+  return { ...seed, tables: { ...seed.tables, [table]: [...rows, { [`${prefix}_coesolutionmetadataid`]: id, [`${prefix}_objectname`]: displayName }] } };
 }
 
 /** The run history as text: one line per action execution, then the outcome. */

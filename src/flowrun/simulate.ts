@@ -1,6 +1,6 @@
 import { tenantProfile } from '../api/emulator/profiles.js';
+import { editionSolution, type Edition } from '../audit-solution/edition.js';
 import { loadSolutionSource } from '../audit-solution/source.js';
-import { placeFlows } from '../audit-solution/tree.js';
 import { findCloud } from '../clouds/resolve-cloud.js';
 import { UsageError } from '../errors.js';
 import { createStore } from '../store/seed.js';
@@ -28,6 +28,11 @@ export interface SimulateRequest {
   faults?: string;
   seed: number;
   /**
+   * The edition whose tables the store holds (its table definitions: solution/tables/<edition>.yaml) and whose
+   * flows run by default (default coe). A write to a column the definitions lack fails the run, as in Dataverse.
+   */
+  edition?: Edition;
+  /**
    * The Sync flow's mode (Audit Logs - Use Graph API): the Management Activity API (default) or the Graph audit log
    * query API. With graph the Sync flow also runs hourly after the period until its window end (at least
    * GRAPH_MIN_END_MINUTES_AGO behind) has passed the period's end.
@@ -39,7 +44,7 @@ export interface SimulateRequest {
   flowOff?: SimulatedPeriod[];
   /** Blobs are listed this long after their contentCreated (ms); default: the profile's. */
   lateContentMs?: number;
-  /** The flows to run (default: the generated Subscription and Sync flows of solution/solution.yaml). */
+  /** The flows to run (default: the generated Subscription and Sync flows of the edition). */
   flows?: { subscription: { flow: unknown; displayName: string }; sync: { flow: unknown; displayName: string } };
   /** Environment variable values for the store, e.g. admin_AuditLogsWriteRowByRow = yes. */
   variables?: Record<string, string>;
@@ -170,7 +175,9 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
   let runsMs = 0;
   const endMs = Date.parse(SIMULATION_END);
   const startMs = endMs - req.hours * HOUR;
-  const flows = req.flows ?? defaultFlows();
+  const edition = editionSolution(loadSolutionSource(), req.edition ?? 'coe');
+  const p = edition.namePrefix;
+  const flows = req.flows ?? defaultFlows(edition.edition);
   const lateContentMinutes = (req.lateContentMs ?? profile.lateContentMinutes * 60_000) / 60_000;
   const local = await startLocalEmulator(
     endMs,
@@ -193,17 +200,18 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
   const setupMs = timer && wallStart !== undefined ? timer() - wallStart : 0;
   try {
     const cloud = findCloud('commercial')!;
-    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName], { api: req.api });
+    const seed = emulatorStoreSeed(local.emulator, cloud, [flows.subscription.displayName, flows.sync.displayName], { api: req.api, prefix: p });
     // Apps in the inventory carry an older last launch, as inventoried apps do.
     const before = new Date(startMs - 30 * 86_400_000).toISOString().replace(/\.000Z$/, 'Z');
-    seed.apps = (seed.apps ?? []).map((a) => ({ ...a, lastLaunchedOn: before }));
+    // The standalone edition has no inventory: its flows create the app rows themselves.
+    seed.apps = edition.edition === 'standalone' ? [] : (seed.apps ?? []).map((a) => ({ ...a, lastLaunchedOn: before }));
     for (const [schemaName, value] of Object.entries(req.variables ?? {})) {
-      const v = seed.environmentVariables?.find((x) => x.schemaName === schemaName);
+      const v = seed.environmentVariables?.find((x) => x.schemaName === schemaName.replace(/^admin_/, `${p}_`));
       if (!v) throw new UsageError(`no environment variable '${schemaName}' in the simulated environment`);
       v.value = value;
     }
     const secret = local.emulator.clientSecret;
-    const store = createStore(seed, { keyVault: (ref) => (ref === EMULATOR_SECRET_REFERENCE ? secret : undefined) });
+    const store = createStore(seed, { schema: edition.storeSchema, keyVault: (ref) => (ref === EMULATOR_SECRET_REFERENCE ? secret : undefined) });
     const syncResults: RunResult[] = [];
     let failedRuns = 0;
     let failedRunsDuringOutages = 0;
@@ -254,9 +262,9 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
     // Compare with what was seeded.
     const seeded = local.emulator.seeded.events as Record<string, unknown>[];
     const launches = seeded.filter((e) => e.Operation === 'LaunchPowerApp');
-    const rows = store.rows('admin_auditlogs');
-    const rowIds = new Set(rows.map((r) => String(r.admin_auditlogid).toLowerCase()));
-    const writes = store.writes.get('admin_auditlogs') ?? { created: 0, updated: 0 };
+    const rows = store.rows(`${p}_auditlogs`);
+    const rowIds = new Set(rows.map((r) => String(r[`${p}_auditlogid`]).toLowerCase()));
+    const writes = store.writes.get(`${p}_auditlogs`) ?? { created: 0, updated: 0 };
     const newest = new Map<string, number>();
     for (const e of launches) {
       const app = appIdOf(e)?.toLowerCase();
@@ -265,19 +273,19 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       if (t > (newest.get(app) ?? -Infinity)) newest.set(app, t);
     }
     const deletedSeeded = new Set(seeded.filter((e) => e.Operation === 'DeletePowerApp').map((e) => appIdOf(e)?.toLowerCase()).filter(Boolean));
-    const apps = store.rows('admin_apps');
+    const apps = store.rows(`${p}_apps`);
     let appsUpdated = 0;
     let wrongLastLaunch = 0;
     for (const a of apps) {
-      const stored = a.admin_applastlaunchedon;
+      const stored = a[`${p}_applastlaunchedon`];
       if (stored !== before) appsUpdated++;
-      const want = newest.get(String(a.admin_appid));
+      const want = newest.get(String(a[`${p}_appid`]));
       const got = typeof stored === 'string' ? Date.parse(stored) : undefined;
       if (want !== undefined && got !== want) wrongLastLaunch++;
     }
-    const errors = store.rows('admin_syncflowerrorses');
-    const lostIntervals = [...new Set(errors.flatMap((r) => [...String(r.admin_name ?? '').matchAll(/LOST INTERVAL (\S+) to (\S+):/g)].map((m) => `${m[1]} to ${m[2]}`)))];
-    const watermark = store.environmentVariableValue('admin_AuditLogsSyncWatermark') ?? '';
+    const errors = store.rows(`${p}_syncflowerrorses`);
+    const lostIntervals = [...new Set(errors.flatMap((r) => [...String(r[`${p}_name`] ?? '').matchAll(/LOST INTERVAL (\S+) to (\S+):/g)].map((m) => `${m[1]} to ${m[2]}`)))];
+    const watermark = store.environmentVariableValue(`${p}_AuditLogsSyncWatermark`) ?? '';
     const missing = launches.filter((e) => !rowIds.has(String(e.Id).toLowerCase()));
     const missingReasons = explainMissing(missing, local.emulator.seeded.blobs, {
       lost: lostIntervals.map((i) => i.split(' to ').map((t) => Date.parse(t)) as [number, number]),
@@ -300,7 +308,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       missingReasons,
       appsUpdated,
       wrongLastLaunch,
-      appsMarkedDeleted: apps.filter((a) => a.admin_appdeleted === true).length,
+      appsMarkedDeleted: apps.filter((a) => a[`${p}_appdeleted`] === true).length,
       appsDeletedSeeded: deletedSeeded.size,
       httpCalls: local.counters.requests,
       retries: local.counters.retryable,
@@ -355,9 +363,10 @@ function explainMissing(
   return out;
 }
 
-/** The generated Subscription and Sync flows of the embedded solution source. */
-export function defaultFlows(): NonNullable<SimulateRequest['flows']> {
-  const placed = placeFlows(loadSolutionSource());
+/** The generated Subscription and Sync flows of an edition of the embedded solution source. */
+export function defaultFlows(edition: Edition = 'coe'): NonNullable<SimulateRequest['flows']> {
+  const placed = editionSolution(loadSolutionSource(), edition).flows;
+
   const pick = (key: string) => {
     const p = placed.find((f) => f.flow.key === key);
     if (!p) throw new UsageError(`the solution source has no '${key}' flow`);

@@ -2,7 +2,7 @@ import { applyEventsSteps, collectEventSteps, envelope, EV, finishSteps, isAppEv
 import type { FlowSource } from './types.js';
 import { after, appendToArray, compose, expr, foreach, ifAction, initVariable, query, scope, select, sequence, type Actions } from './wdl.js';
 
-export const CSV_DISPLAY_NAME = 'Admin | Audit Logs | Load events from exported Audit Log CSV file';
+export const CSV_DISPLAY_NAME = 'coe-audit | Load events from exported Audit Log CSV file';
 
 const BOUND = [EV.powerAutomate];
 
@@ -52,7 +52,7 @@ export function csvLoaderFlow(ctx: FlowContext): FlowSource {
               sequence([
                 ['Row_fields', compose(expr(`split(${rowText}, ${US})`))],
                 ['Parse_AuditData', compose(expr(`json(outputs('Row_fields')[${column}])`))],
-                ['Is_app_event', ifAction(expr(isAppEvent("outputs('Parse_AuditData')")), sequence(collectEventSteps("outputs('Parse_AuditData')", 'csv_event')))],
+                ['Is_app_event', ifAction(expr(isAppEvent("outputs('Parse_AuditData')")), sequence(collectEventSteps(ctx, "outputs('Parse_AuditData')", 'csv_event')))],
               ]),
             ),
           ],
@@ -88,7 +88,7 @@ export function csvLoaderFlow(ctx: FlowContext): FlowSource {
         expr("greater(length(body('Find_AuditData_column')), 0)"),
         sequence([
           ['For_each_row', foreach(`@range(1, sub(length(${records}), 1))`, perRow, LIMITS.csvRowConcurrency)],
-          ...applyEventsSteps().map(([name, action], i): [string, typeof action] => (i === 0 ? [name, after(action, { For_each_row: ['Succeeded', 'Failed'] })] : [name, action])),
+          ...applyEventsSteps(ctx).map(([name, action], i): [string, typeof action] => (i === 0 ? [name, after(action, { For_each_row: ['Succeeded', 'Failed'] })] : [name, action])),
           [
             'Bad_rows_report',
             compose(

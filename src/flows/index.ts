@@ -1,6 +1,6 @@
 export { csvLoaderFlow, CSV_DISPLAY_NAME } from './csv-loader.js';
 export { componentGuid, COE_AUDIT_NAMESPACE, flowFileName, uuidV5 } from './guid.js';
-export { APP_ID_PROPERTY, DATAVERSE_API, DATAVERSE_API_ID, EV, LIMITS, parameterName, type FlowContext, type FlowEnvVar } from './shared.js';
+export { APP_ID_PROPERTY, APP_PROPERTIES, DATAVERSE_API, DATAVERSE_API_ID, EV, LIMITS, parameterName, withPrefix, type FlowContext, type FlowEnvVar } from './shared.js';
 export { subscriptionFlow, SUBSCRIPTION_DISPLAY_NAME } from './subscription.js';
 export { GRAPH_MIN_BATCH_MINUTES, GRAPH_MIN_END_MINUTES_AGO, syncFlow, SYNC_DISPLAY_NAME, WINDOW, WINDOW_FORMULA } from './sync.js';
 export { GRAPH_LIMITS, graphQuerySteps, graphQueryVariables, type GraphQuerySteps } from './graph-query.js';

@@ -41,6 +41,29 @@ export interface FlowContext {
   envVars: readonly FlowEnvVar[];
   /** Logical name of the Dataverse connection reference (default admin_CoECoreDataverseForApps). */
   connectionReferenceLogicalName: string;
+  /**
+   * The flows keep the app table themselves (standalone edition: no CoE inventory fills it): each app seen in
+   * the events is upserted with its name and environment before its launches are written.
+   */
+  recordApps?: boolean;
+}
+
+/**
+ * Every name a flow uses for a Dataverse component (tables, columns, navigation properties, environment
+ * variables, connection reference) is `<publisher prefix>_<name>`. The flows are written with the CoE prefix
+ * `admin`; an edition with another publisher prefix takes the same flow with every `admin_` name re-prefixed
+ * (keys and strings, including descriptions that name a table).
+ */
+export function withPrefix(json: Json, prefix: string): Json {
+  if (prefix === 'admin') return json;
+  const re = /\badmin_/g;
+  const walk = (v: Json): Json => {
+    if (typeof v === 'string') return v.replace(re, `${prefix}_`);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(re, `${prefix}_`), walk(x)]));
+    return v;
+  };
+  return walk(json);
 }
 
 export const DATAVERSE_API = 'shared_commondataserviceforapps';
@@ -87,6 +110,12 @@ export const LIMITS = {
 } as const;
 
 export const APP_ID_PROPERTY = 'powerplatform.analytics.resource.power_app.id';
+/** PropertyCollection entries the standalone edition copies onto its app rows. */
+export const APP_PROPERTIES = {
+  AppDisplayName: 'powerplatform.analytics.resource.power_app.display_name',
+  EnvironmentId: 'powerplatform.analytics.resource.environment.id',
+  EnvironmentName: 'powerplatform.analytics.resource.environment.name',
+} as const;
 
 /** `Display Name (schemaName)`, the key of a bound environment variable in `definition.parameters`. */
 export function parameterName(ctx: FlowContext, schemaName: string): string {
@@ -460,10 +489,14 @@ export function isAppEvent(e: string): string {
  * PropertyCollection entry powerplatform.analytics.resource.power_app.id (RecordType 256) or AppName
  * (RecordType 45). Safe in concurrent loops: AppendToArrayVariable only.
  */
-export function collectEventSteps(e: string, suffix: string): Step[] {
+export function collectEventSteps(ctx: FlowContext, e: string, suffix: string): Step[] {
   const find = `Find_app_id_${suffix}`;
+  const props = `coalesce(${e}?['PropertyCollection'], createArray())`;
+  // Standalone: the app's name and environment, for its row (current format only; legacy records carry none).
+  const appProperties = ctx.recordApps ? Object.entries(APP_PROPERTIES) : [];
   return [
-    [find, query(expr(`coalesce(${e}?['PropertyCollection'], createArray())`), expr(`equals(item()?['Name'], '${APP_ID_PROPERTY}')`))],
+    [find, query(expr(props), expr(`equals(item()?['Name'], '${APP_ID_PROPERTY}')`))],
+    ...appProperties.map(([key, name]): Step => [`Find_${key}_${suffix}`, query(expr(props), expr(`equals(item()?['Name'], '${name}')`))]),
     [
       `Collect_${suffix}`,
       appendToArray('events', {
@@ -475,6 +508,7 @@ export function collectEventSteps(e: string, suffix: string): Step[] {
         UserId: expr(`coalesce(${e}?['UserId'], '')`),
         Workload: expr(`coalesce(${e}?['Workload'], '')`),
         AppId: expr(`toLower(string(if(equals(${e}?['RecordType'], 256), coalesce(first(body(${lit(find)}))?['Value'], ''), coalesce(${e}?['AppName'], ''))))`),
+        ...Object.fromEntries(appProperties.map(([key]) => [key, expr(`coalesce(first(body(${lit(`Find_${key}_${suffix}`)}))?['Value'], '')`)])),
       }),
     ],
   ];
@@ -512,12 +546,40 @@ function upsertAuditRow(e: string, withLookup: boolean): Actions {
  * set admin_apps.admin_applastlaunchedon to the newest launch only when it is newer than the stored value, and
  * mark the app deleted on a DeletePowerApp. Events whose app id is not a GUID are counted, not written.
  */
-export function applyEventsSteps(): Step[] {
+export function applyEventsSteps(ctx: FlowContext): Step[] {
   const app = "items('For_each_app')";
   const stored = "first(body('Get_app')?['value'])?['admin_applastlaunchedon']";
+  const named = "first(body('App_named_events'))";
+  const recordApp: Step[] = ctx.recordApps
+    ? [
+        ['App_named_events', query("@variables('events')", expr(`and(equals(item()?['AppId'], ${app}), not(empty(item()?['AppDisplayName'])))`))],
+        [
+          'Record_app',
+          // Upsert: with its name and environment when an event carries them, else only so that the row exists
+          // (a run with legacy records only never blanks a name written before).
+          ifAction(
+            expr("greater(length(body('App_named_events')), 0)"),
+            sequence([
+              [
+                'Record_app_with_name',
+                dataverse('UpdateRecord', {
+                  entityName: 'admin_apps',
+                  recordId: `@{${app}}`,
+                  'item/admin_displayname': `@{${named}?['AppDisplayName']}`,
+                  'item/admin_appenvironmentid': `@{${named}?['EnvironmentId']}`,
+                  'item/admin_appenvironmentname': `@{${named}?['EnvironmentName']}`,
+                }),
+              ],
+            ]),
+            sequence([['Record_app_without_name', dataverse('UpdateRecord', { entityName: 'admin_apps', recordId: `@{${app}}` })]]),
+          ),
+        ],
+      ]
+    : [];
   const perApp = sequence([
     ['App_launches', query("@variables('events')", expr(`and(equals(item()?['AppId'], ${app}), equals(item()?['Operation'], 'LaunchPowerApp'))`))],
     ['App_deletions', query("@variables('events')", expr(`and(equals(item()?['AppId'], ${app}), equals(item()?['Operation'], 'DeletePowerApp'))`))],
+    ...recordApp,
     ['Get_app', dataverse('ListRecords', { entityName: 'admin_apps', $select: 'admin_appid,admin_applastlaunchedon', $filter: `admin_appid eq @{${app}}`, $top: 1 })],
     ['App_in_inventory', compose(expr("greater(length(body('Get_app')?['value']), 0)"))],
     [

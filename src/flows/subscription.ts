@@ -14,7 +14,7 @@ import {
 import { after, appendToArray, expr, ifAction, initVariable, query, scope, sequence, setVariable, type Actions, type JsonObject, type Step } from './wdl.js';
 import type { FlowSource } from './types.js';
 
-export const SUBSCRIPTION_DISPLAY_NAME = 'Admin | Audit Logs | Office 365 Management API Subscription';
+export const SUBSCRIPTION_DISPLAY_NAME = 'coe-audit | Office 365 Management API Subscription';
 
 const BOUND = [EV.tenantId, EV.audience, EV.authority, EV.clientId, EV.powerAutomate];
 

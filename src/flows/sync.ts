@@ -19,6 +19,7 @@ import {
   watermarkValue,
   whenSecret,
   APP_ID_PROPERTY,
+  APP_PROPERTIES,
   type FlowContext,
 } from './shared.js';
 import type { FlowSource } from './types.js';
@@ -45,7 +46,7 @@ import {
 import { CSV_DISPLAY_NAME } from './csv-loader.js';
 import { graphQuerySteps, graphQueryVariables } from './graph-query.js';
 
-export const SYNC_DISPLAY_NAME = 'Admin | Audit Logs | Sync Audit Logs (V2)';
+export const SYNC_DISPLAY_NAME = 'coe-audit | Sync Audit Logs';
 
 const BOUND = [EV.tenantId, EV.audience, EV.authority, EV.clientId, EV.minutesToLookBack, EV.endTimeMinutesAgo, EV.powerAutomate, EV.rowByRow, EV.useGraphApi, EV.graphUrl];
 
@@ -82,11 +83,26 @@ const APP_ID_KEY = `"${APP_ID_PROPERTY}","Value":"`;
 /** Padding so substring() of a PropertyCollection without the app id never reads past the end (no short-circuit). */
 const PAD = '#'.repeat(100);
 
-/** The slim event the run keeps of a launch or deletion: the app id from either record format. */
-function slimEvent(e: string): Record<string, string> {
+/**
+ * A text entry of a serialized PropertyCollection, '' when absent. Safe under eager evaluation: the start is inside
+ * the padded text and the end search always finds a quote.
+ */
+function propertyText(props: string, name: string): string {
+  const key = `"${name}","Value":"`;
+  const rest = `substring(${props}, add(indexOf(${props}, ${lit(key)}), ${key.length}))`;
+  return `if(contains(${props}, ${lit(key)}), substring(${rest}, 0, indexOf(concat(${rest}, '"'), '"')), '')`;
+}
+
+/**
+ * The slim event the run keeps of a launch or deletion: the app id from either record format; with recordApps
+ * (standalone), also the app's name and environment (current format only).
+ */
+function slimEvent(e: string, recordApps = false): Record<string, string> {
   const props = `concat(string(coalesce(${e}?['PropertyCollection'], createArray())), ${lit(PAD)})`;
   const current = `substring(${props}, add(indexOf(${props}, ${lit(APP_ID_KEY)}), ${APP_ID_KEY.length}), 36)`;
+  const app = recordApps ? Object.fromEntries(Object.entries(APP_PROPERTIES).map(([key, name]) => [key, expr(propertyText(props, name))])) : {};
   return {
+    ...app,
     Id: expr(`toLower(string(${e}?['Id']))`),
     AppId: expr(`toLower(if(equals(${e}?['RecordType'], 256), ${current}, string(coalesce(${e}?['AppName'], ''))))`),
     CreationTime: expr(`formatDateTime(${e}?['CreationTime'], ${FMT})`),
@@ -111,6 +127,52 @@ function auditTarget(withApp: boolean): Record<string, string> {
     admin_userupn: "@item()?['UserId']",
     admin_workload: "@item()?['Workload']",
   };
+}
+
+/**
+ * Standalone (no CoE inventory): every app of the window's launches and deletions that the inventory read at the
+ * start of the run lacks is upserted into admin_apps, once per app (a bulk request may name a record once; two
+ * records of one app can disagree on its name), with the name and environment of one of its current-format
+ * records, else the app id. Then its launches carry the app lookup and its last launch is kept. A failed write is
+ * a failure of the window: the watermark stays and the next run writes the window again.
+ */
+function recordAppSteps(): Step[] {
+  const unknown = "@and(equals(length(item()?['AppId']), 36), not(contains(item()?['AppId'], '#')), not(contains(outputs('Inventory_index'), concat('|', item()?['AppId'], '|'))))";
+  const app = "items('For_each_new_app')";
+  const named = "first(body('Named_events_of_app'))";
+  return [
+    ['Events_of_new_apps', query("@outputs('Slice_events')", unknown)],
+    ['New_app_ids_all', select("@body('Events_of_new_apps')", "@item()?['AppId']")],
+    ['New_app_ids', compose("@union(body('New_app_ids_all'), body('New_app_ids_all'))")],
+    [
+      'For_each_new_app',
+      foreach(
+        "@outputs('New_app_ids')",
+        sequence([
+          ['Named_events_of_app', query("@body('Events_of_new_apps')", `@and(equals(item()?['AppId'], ${app}), not(empty(item()?['AppDisplayName'])))`)],
+          [
+            'Record_new_app',
+            dataverse('UpdateRecord', {
+              entityName: 'admin_apps',
+              recordId: `@{${app}}`,
+              'item/admin_displayname': `@{coalesce(${named}?['AppDisplayName'], ${app})}`,
+              'item/admin_appenvironmentid': `@{coalesce(${named}?['EnvironmentId'], '')}`,
+              'item/admin_appenvironmentname': `@{coalesce(${named}?['EnvironmentName'], '')}`,
+            }),
+          ],
+        ]),
+        LIMITS.eventConcurrency,
+      ),
+    ],
+    [
+      'New_apps_failed',
+      {
+        type: 'AppendToArrayVariable',
+        inputs: { name: 'failures', value: "@{concat('writing the new apps of the window ', variables('sliceStart'), ' to admin_apps failed')}" },
+        runAfter: { For_each_new_app: ['Failed', 'TimedOut'] },
+      },
+    ],
+  ];
 }
 
 export function syncFlow(ctx: FlowContext): FlowSource {
@@ -242,7 +304,7 @@ export function syncFlow(ctx: FlowContext): FlowSource {
   const blobUri = `@{outputs('Api_root')}/audit/@{${blob}}?PublisherIdentifier=@{${tenant}}`;
   const keepEvents = (source: string, suffix: string): Step[] => [
     [`App_events${suffix}`, query(`@body('${source}')`, expr(isAppEvent('item()')))],
-    [`Slim_events${suffix}`, select(`@body('App_events${suffix}')`, slimEvent('item()'))],
+    [`Slim_events${suffix}`, select(`@body('App_events${suffix}')`, slimEvent('item()', ctx.recordApps))],
     [`Collect_events${suffix}`, appendToArray('batches', `@body('Slim_events${suffix}')`)],
   ];
   const getBlob: Action = {
@@ -286,8 +348,14 @@ export function syncFlow(ctx: FlowContext): FlowSource {
     ['Blob_event_arrays', query("@variables('batches')", '@greater(length(item()), 0)')],
     ['Slice_events', compose(expr(`union(json(if(equals(${flat}, '[]'), '[]', substring(${joined}, 1, sub(length(${joined}), 2)))), createArray())`))],
     ['Launches', query("@outputs('Slice_events')", "@and(equals(item()?['Operation'], 'LaunchPowerApp'), equals(length(item()?['AppId']), 36), not(contains(item()?['AppId'], '#')))")],
-    ['Launches_of_known_apps', query("@body('Launches')", "@contains(outputs('Inventory_index'), concat('|', item()?['AppId'], '|'))")],
-    ['Launches_of_unknown_apps', query("@body('Launches')", "@not(contains(outputs('Inventory_index'), concat('|', item()?['AppId'], '|')))")],
+    ...(ctx.recordApps ? recordAppSteps() : []),
+    [
+      'Launches_of_known_apps',
+      ctx.recordApps
+        ? { ...query("@body('Launches')", '@true'), runAfter: { New_apps_failed: ['Succeeded', 'Skipped'] } }
+        : query("@body('Launches')", "@contains(outputs('Inventory_index'), concat('|', item()?['AppId'], '|'))"),
+    ],
+    ['Launches_of_unknown_apps', query("@body('Launches')", ctx.recordApps ? '@false' : "@not(contains(outputs('Inventory_index'), concat('|', item()?['AppId'], '|')))")],
     ['Audit_rows_with_app', select("@body('Launches_of_known_apps')", auditTarget(true))],
     ['Audit_rows_without_app', select("@body('Launches_of_unknown_apps')", auditTarget(false))],
     batchedWriteStep('Write_audit_rows_with_app', {
@@ -335,7 +403,7 @@ export function syncFlow(ctx: FlowContext): FlowSource {
             operations: ['LaunchPowerApp', 'DeletePowerApp'],
             onPage: (records) => [
               ['App_events_graph', query(`@${records}`, expr(isAppEvent('item()')))],
-              ['Slim_events_graph', select("@body('App_events_graph')", slimEvent('item()'))],
+              ['Slim_events_graph', select("@body('App_events_graph')", slimEvent('item()', ctx.recordApps))],
               ['Collect_events_graph', appendToArray('batches', "@body('Slim_events_graph')")],
             ],
           }),
@@ -395,12 +463,15 @@ export function syncFlow(ctx: FlowContext): FlowSource {
     admin_appdeleted: `@or(equals(item()?['deleted'], true), not(equals(item()?['deletedOn'], '${NEVER}')))`,
     admin_appdeletedon: `@if(or(equals(item()?['deleted'], true), equals(item()?['deletedOn'], '${NEVER}')), item()?['storedDeletedOn'], item()?['deletedOn'])`,
   };
+  const inventoryRead = dataverse('ListRecords', { entityName: 'admin_apps', $select: 'admin_appid,admin_applastlaunchedon,admin_appdeleted,admin_appdeletedon' });
   const apps: Actions = sequence([
+    // Standalone: the apps this run created are in the table now, not in the inventory read at the start.
+    ...(ctx.recordApps ? [['Get_inventory_again', { ...inventoryRead, runtimeConfiguration: { paginationPolicy: { minimumItemCount: 100000 } } }] as Step] : []),
     ['Launch_index', compose(expr(index('launchKeys')))],
     ['Deletion_index', compose(expr(index('deletionKeys')))],
     [
       'App_changes',
-      select("@body('Get_inventory')?['value']", {
+      select(`@body('${ctx.recordApps ? 'Get_inventory_again' : 'Get_inventory'}')?['value']`, {
         id: "@toLower(item()?['admin_appid'])",
         stored: `@formatDateTime(coalesce(item()?['admin_applastlaunchedon'], '0001-01-01T00:00:00Z'), ${FMT})`,
         newest: expr(found('Launch_index')),
@@ -426,7 +497,7 @@ export function syncFlow(ctx: FlowContext): FlowSource {
     [
       'Get_inventory',
       {
-        ...dataverse('ListRecords', { entityName: 'admin_apps', $select: 'admin_appid,admin_applastlaunchedon,admin_appdeleted,admin_appdeletedon' }),
+        ...inventoryRead,
         runtimeConfiguration: { paginationPolicy: { minimumItemCount: 100000 } },
       },
     ],

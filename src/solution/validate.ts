@@ -46,12 +46,13 @@ export function validateSolution(tree: SourceTree): Diagnostic[] {
   const solution = parse(SOLUTION_XML);
   const customizations = parse(CUSTOMIZATIONS_XML);
 
-  // Declared dependencies: <MissingDependencies><MissingDependency><Required schemaName=… id=…/>.
+  // Declared dependencies: <MissingDependencies><MissingDependency><Required schemaName=… id=…/>, and the forms
+  // Dataverse exports for variables and connection references (id.schemaname=…, id.connectionreferencelogicalname=…).
   const dependencies = new Set<string>();
   const rootComponents = solution ? elementsByPath(solution.root, ['SolutionManifest', 'RootComponents', 'RootComponent']) : [];
   if (solution) {
     for (const req of elementsByPath(solution.root, ['SolutionManifest', 'MissingDependencies', 'MissingDependency', 'Required'])) {
-      for (const k of ['schemaName', 'id']) {
+      for (const k of ['schemaName', 'id', 'id.schemaname', 'id.connectionreferencelogicalname']) {
         const v = attr(req, k);
         if (v) dependencies.add(normaliseId(v));
       }

@@ -36,10 +36,13 @@ describe('.github/workflows/coe-audit.yml', () => {
     expect(step).toBeDefined();
     expect(step.with).toMatchObject({
       'use-deployment-settings-file': true,
-      'deployment-settings-file': 'artefacts/dist/${{ matrix.cloud }}/deployment-settings.json',
+      'deployment-settings-file': 'artefacts/dist/${{ matrix.cloud }}/${{ inputs.edition }}/deployment-settings.json',
       cloud: '${{ matrix.pac-cloud }}',
     });
-    expect(step.with!['solution-file']).toBe('artefacts/dist/${{ matrix.cloud }}/CoEAuditLogs_${{ matrix.cloud }}_managed.zip');
+    // dist/<cloud>/<edition>/: the edition chosen when the workflow is run, coe by default.
+    expect(step.with!['solution-file']).toBe(
+      "artefacts/dist/${{ matrix.cloud }}/${{ inputs.edition }}/${{ inputs.edition == 'standalone' && 'CoEAuditLogsStandalone' || 'CoEAuditLogs' }}_${{ matrix.cloud }}_managed.zip",
+    );
     expect(imp.steps.some((s) => s.uses?.startsWith('microsoft/powerplatform-actions/actions-install@'))).toBe(true);
   });
 });

@@ -18,12 +18,12 @@ const built = await buildArtefacts({ clouds: CLOUDS, config: {} });
 
 describe('golden solution trees (refreshed only by npm run update:golden)', () => {
   for (const c of built) {
-    it(`${c.cloud}: the build equals test/golden/solution/${c.cloud}`, () => {
-      const dir = join(GOLDEN, c.cloud);
+    it(`${c.cloud}/${c.edition}: the build equals test/golden/solution/${c.cloud}/${c.edition}`, () => {
+      const dir = join(GOLDEN, c.cloud, c.edition);
       const golden = new Map(list(dir).map((f) => [relative(dir, f).split('\\').join('/'), readFileSync(f)]));
       const produced = new Map([...c.files].filter(([p]) => p.startsWith('solution/') || p === 'deployment-settings.json'));
       expect([...golden.keys()].sort()).toEqual([...produced.keys()].sort());
-      for (const [path, bytes] of produced) expect(Buffer.from(bytes).equals(golden.get(path)!), `${c.cloud}/${path} differs: run npm run update:golden`).toBe(true);
+      for (const [path, bytes] of produced) expect(Buffer.from(bytes).equals(golden.get(path)!), `${c.cloud}/${c.edition}/${path} differs: run npm run update:golden`).toBe(true);
     });
   }
 
@@ -41,10 +41,12 @@ describe('golden solution trees (refreshed only by npm run update:golden)', () =
   });
 
   it('flows are identical in every cloud; only variables, settings and descriptions differ', () => {
-    const flowsOf = (cloud: string) => [...built.find((c) => c.cloud === cloud)!.files].filter(([p]) => p.startsWith('solution/Workflows/'));
-    const commercial = flowsOf('commercial');
-    expect(commercial).toHaveLength(6);
-    expect(commercial.every(([p]) => !p.includes('Connectors'))).toBe(true);
-    for (const c of ['gcc', 'gcchigh', 'dod']) expect(flowsOf(c)).toEqual(commercial);
+    for (const edition of ['coe', 'standalone']) {
+      const flowsOf = (cloud: string) => [...built.find((c) => c.cloud === cloud && c.edition === edition)!.files].filter(([p]) => p.startsWith('solution/Workflows/'));
+      const commercial = flowsOf('commercial');
+      expect(commercial).toHaveLength(6);
+      expect(commercial.every(([p]) => !p.includes('Connectors'))).toBe(true);
+      for (const c of ['gcc', 'gcchigh', 'dod']) expect(flowsOf(c)).toEqual(commercial);
+    }
   });
 });

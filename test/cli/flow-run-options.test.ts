@@ -15,20 +15,20 @@ beforeAll(async () => {
   work = makeTempDir('flow-run');
   const r = await runCliInProcess(['build', '--cloud', 'commercial', '--packagetype', 'Unmanaged', '--output-directory', join(work, 'dist'), '--quiet']);
   expect(r.status, r.stderr).toBe(0);
-  solution = join(work, 'dist', 'commercial', 'solution');
+  solution = join(work, 'dist', 'commercial', 'coe', 'solution');
 });
 
 describe('flow run options', () => {
   it('accepts a unique part of a display name', async () => {
     const r = await runCliInProcess(['flow', 'run', 'subscription', '--solution', solution, '--start-emulator', '--input', '{"text":"start"}', '--now', NOW, '-o', 'json']);
     expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { flow: string }).flow).toBe('Admin | Audit Logs | Office 365 Management API Subscription');
+    expect((JSON.parse(r.stdout) as { flow: string }).flow).toBe('coe-audit | Office 365 Management API Subscription');
   });
 
   it('refuses an ambiguous part with exit 2, listing the candidates', async () => {
-    const r = await runCliInProcess(['flow', 'run', 'Audit Logs', '--solution', solution]);
+    const r = await runCliInProcess(['flow', 'run', 'coe-audit', '--solution', solution]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/'Audit Logs' matches 3 flows: 'Admin \| Audit Logs \| Load events.*', 'Admin \| Audit Logs \| Office 365 .*', 'Admin \| Audit Logs \| Sync Audit Logs \(V2\)'; give more of the name/);
+    expect(r.stderr).toMatch(/'coe-audit' matches 3 flows: 'coe-audit \| Load events.*', 'coe-audit \| Office 365 .*', 'coe-audit \| Sync Audit Logs'; give more of the name/);
   });
 
   it('reads the trigger body from --input-file and from --input @file, the same as inline', async () => {
@@ -52,7 +52,7 @@ describe('flow run options', () => {
     const r = await runCliInProcess(['flow', 'run', '--csv', join(EXAMPLES, 'purview-export.csv'), '--solution', solution, '--store', join(EXAMPLES, 'store.yaml'), '--now', NOW, '-o', 'json']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { flow: string; status: string };
-    expect(out.flow).toBe('Admin | Audit Logs | Load events from exported Audit Log CSV file');
+    expect(out.flow).toBe('coe-audit | Load events from exported Audit Log CSV file');
     expect(out.status).toBe('Succeeded');
   });
 

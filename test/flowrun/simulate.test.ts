@@ -6,9 +6,9 @@ import { packSolution, readSourceTree, validateSolution } from '../../src/soluti
 import { REPO_ROOT, runCliInProcess } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'solution');
-const SUBSCRIPTION = 'Admin | Audit Logs | Office 365 Management API Subscription';
-const SYNC = 'Admin | Audit Logs | Sync Audit Logs (V2)';
+const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'coe', 'solution');
+const SUBSCRIPTION = 'coe-audit | Office 365 Management API Subscription';
+const SYNC = 'coe-audit | Sync Audit Logs';
 
 type Json = Record<string, unknown>;
 
@@ -40,7 +40,7 @@ describe('flow simulate: the generated flows against the emulator, on one virtua
 
   it('catches a broken Sync flow (paging removed, filter on the wrong RecordType) that passes structural validation', async () => {
     const tree = readSourceTree(GOLDEN);
-    const path = [...tree.keys()].find((p) => p.startsWith('Workflows/AdminAuditLogsSyncAuditLogsV2') && p.endsWith('.json'))!;
+    const path = [...tree.keys()].find((p) => p.startsWith('Workflows/coeauditSyncAuditLogs') && p.endsWith('.json'))!;
     const flow = JSON.parse(new TextDecoder().decode(tree.get(path))) as { properties: { definition: { actions: unknown } } };
     const actions = flow.properties.definition.actions;
     findAction(actions, 'List_content_pages')!.expression = '@true';
@@ -54,6 +54,29 @@ describe('flow simulate: the generated flows against the emulator, on one virtua
     // The runner catches it: launches are missing (and the page cap the flow reports fails the runs).
     expect(broken.missingLaunches).toBeGreaterThan(broken.launchEvents / 2);
     expect(broken.uniqueIds).toBeLessThan(broken.launchEvents);
+  });
+
+  it('standalone: its flows pass against a store built from its own table definitions, creating the app rows themselves', async () => {
+    const args = { events: 400, hours: 3, seed: 7, faults: 'throttle=0.1,server-error=0.1', edition: 'standalone' as const };
+    const a = await simulateFlows(args);
+    expect(a).toMatchObject({ eventsSeeded: 400, missingLaunches: 0, wrongLastLaunch: 0, failedRuns: 0, runs: 4 });
+    expect(a.uniqueIds).toBe(a.launchEvents);
+    // No inventory: every app row was written by the flows, deleted ones included.
+    expect(a.appsUpdated).toBeGreaterThan(0);
+    expect(a.appsMarkedDeleted).toBe(a.appsDeletedSeeded);
+    expect(await simulateFlows(args)).toEqual(a);
+  });
+
+  it('a flow that writes a column not in the table definitions fails the simulation, in either edition', async () => {
+    for (const [edition, column] of [['standalone', 'coeaudit_appname'], ['coe', 'admin_appenvironmentname']] as const) {
+      const flows = defaultFlows(edition);
+      const flow = structuredClone(flows.sync.flow) as { properties: { definition: { actions: unknown } } };
+      const rows = findAction(flow.properties.definition.actions, 'Audit_rows_with_app')!;
+      (rows.inputs as { select: Json }).select[column] = 'x';
+      const s = await simulateFlows({ events: 200, hours: 2, seed: 5, edition, flows: { subscription: flows.subscription, sync: { flow, displayName: flows.sync.displayName } } });
+      expect(s.failedRuns, `${edition}: ${column}`).toBeGreaterThan(0);
+      expect(s.missingLaunches, `${edition}: ${column}`).toBe(s.launchEvents);
+    }
   });
 
   it('flow simulate prints the summary as JSON and exits 0; bad arguments exit 2', async () => {

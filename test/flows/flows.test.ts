@@ -45,12 +45,19 @@ const actionsOf = (f: FlowSource) => allActions(definition(f).actions);
 const text = (v: unknown) => JSON.stringify(v);
 
 describe('the three flows', () => {
-  it('have the display names of the issue', () => {
+  it("have display names of their own, none of CoE Core's (an environment with both shows each once)", () => {
     expect(flows.map((f) => f.displayName)).toEqual([
+      'coe-audit | Office 365 Management API Subscription',
+      'coe-audit | Sync Audit Logs',
+      'coe-audit | Load events from exported Audit Log CSV file',
+    ]);
+    const core = [
       'Admin | Audit Logs | Office 365 Management API Subscription',
       'Admin | Audit Logs | Sync Audit Logs (V2)',
       'Admin | Audit Logs | Load events from exported Audit Log CSV file',
-    ]);
+      'Admin | Audit Logs | Update Data (V2)',
+    ];
+    for (const f of flows) for (const c of core) expect(f.displayName.toLowerCase()).not.toBe(c.toLowerCase());
   });
 
   it('use the packaged envelope with $authentication, $connections and one Dataverse connection reference', () => {
@@ -395,6 +402,8 @@ describe('stable identities', () => {
     const id = componentGuid('CoEAuditLogs', 'workflow', 'csv');
     expect(id).toBe(componentGuid('CoEAuditLogs', 'workflow', 'csv'));
     expect(id).not.toBe(componentGuid('OtherSolution', 'workflow', 'csv'));
-    expect(flowFileName(CSV_DISPLAY_NAME, id)).toBe(`AdminAuditLogsLoadeventsfromexportedAuditLogCSVfil-${id.toUpperCase()}.json`);
+    expect(flowFileName(CSV_DISPLAY_NAME, id)).toBe(`coeauditLoadeventsfromexportedAuditLogCSVfile-${id.toUpperCase()}.json`);
+    // The kit's rule: alphanumerics of the display name cut to 50 characters.
+    expect(flowFileName('Admin | Audit Logs | Load events from exported Audit Log CSV file', id)).toBe(`AdminAuditLogsLoadeventsfromexportedAuditLogCSVfil-${id.toUpperCase()}.json`);
   });
 });

@@ -12,7 +12,7 @@ import { fakeActivityApi, launch, type FakeApiOptions } from './fake-activity-ap
  * The generated flows (the committed build output of `coe-audit build`, not hand-written flows), run by the
  * interpreter against an in-process Activity API stand-in and the local store.
  */
-const DIR = process.env.COE_AUDIT_GENERATED_FLOWS ?? join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'solution', 'Workflows');
+const DIR = process.env.COE_AUDIT_GENERATED_FLOWS ?? join(REPO_ROOT, 'test', 'golden', 'solution', 'commercial', 'coe', 'solution', 'Workflows');
 const present = existsSync(DIR) && readdirSync(DIR).some((f) => f.endsWith('.json'));
 if (!present) console.warn(`generated-flows.test.ts: skipped, no generated flows in ${DIR}`);
 
@@ -51,7 +51,7 @@ function summary(r: RunResult): string[] {
 
 describe.skipIf(!present)('generated flows on the interpreter', () => {
   it('Subscription: start (fresh and already enabled), stop, list', async () => {
-    const { flow, name } = load('AdminAuditLogsOffice365ManagementAPISubscription');
+    const { flow, name } = load('coeauditOffice365ManagementAPISubscription');
     const store = createStore(seed([name]));
     const api = fakeActivityApi({ tenant: TENANT });
     const run = (text: string) => runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store, triggerBody: { text } });
@@ -71,7 +71,7 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
   });
 
   it('Sync: pages and blobs, every launch written once, overlapping rerun adds none', async () => {
-    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const { flow, name } = load('coeauditSyncAuditLogs');
     const store = createStore(seed([name]));
     const ev = (n: number, app: number, t: string, legacy = false) => launch(`e0000000-0000-4000-8000-00000000000${n}`, APPS[app]!, t, legacy);
     const blobs: FakeApiOptions['blobs'] = [
@@ -101,7 +101,7 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
   });
 
   it('Sync: an app never launched before gets its first last-launch date, and no action fails', async () => {
-    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const { flow, name } = load('coeauditSyncAuditLogs');
     const base = seed([name]);
     const store = createStore({ ...base, apps: base.apps!.map(({ id, displayName }) => ({ id, displayName })) });
     const blobs: FakeApiOptions['blobs'] = [
@@ -116,7 +116,7 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
   });
 
   it('Sync failure path: a refused token writes the error row and fails the run with a message', async () => {
-    const { flow, name } = load('AdminAuditLogsSyncAuditLogsV2');
+    const { flow, name } = load('coeauditSyncAuditLogs');
     const s = seed([name]);
     s.environmentVariables = s.environmentVariables!.map((v) => (v.schemaName === 'admin_AuditLogsClientSecret' ? { ...v, value: 'wrong-secret' } : v));
     const store = createStore(s);
@@ -140,7 +140,7 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
       powerPlatformAppRecord(common(3, '2026-02-03T10:00:00'), 'DeletePowerApp', { ...app, id: APPS[2]! }),
     ];
     const runCsv = async (csv: string) => {
-      const { flow, name } = load('AdminAuditLogsLoadeventsfromexportedAuditLogCSVfil');
+      const { flow, name } = load('coeauditLoadeventsfromexportedAuditLogCSVfile');
       const store = createStore(seed([name]));
       const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: fakeActivityApi({ tenant: TENANT }).http, store, triggerBody: { file: { name: 'x.csv', contentBytes: Buffer.from(csv, 'utf8').toString('base64') } } });
       return { r, store };

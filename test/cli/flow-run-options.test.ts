@@ -60,9 +60,9 @@ describe('flow run options', () => {
     const r = await runCliInProcess(['flow', 'run', 'Sync', '--solution', solution, '--emulator', 'http://127.0.0.1:9', '--now', NOW]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    // The solution's definitions are seeded as its import creates them, so a variable with a default value (Audience,
-    // Authority, the Power Automate and Graph URLs) is set; those without one are named.
-    expect(r.stderr).toMatch(/needs environment variables admin_TenantID, admin_AuditLogsClientID, admin_AuditLogsClientAzureSecret, which the run does not set/);
+    // The coe edition ships none of CoE Core's variables (Core owns them), so the solution seeds no definition or
+    // default for them and every one the flow reads is named.
+    expect(r.stderr).toMatch(/needs environment variables admin_TenantID, admin_AuditLogsAudience, admin_AuditLogsAuthority, admin_AuditLogsClientID, admin_PowerAutomateEnvironmentVariable, admin_GraphURLEnvironmentVariable, admin_AuditLogsClientAzureSecret, which the run does not set/);
     expect(r.stderr).toMatch(/--start-emulator, which seeds them/);
   });
 

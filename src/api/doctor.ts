@@ -78,8 +78,7 @@ export async function runDoctor(d: DoctorDeps): Promise<DoctorResult> {
     try {
       claims = (await session.tokens.getToken()).claims;
     } catch (e) {
-      const aadsts = e instanceof TokenError ? e.aadsts : undefined;
-      return finish('token', (e as Error).message, aadsts ? `Fix what ${aadsts} names in the app registration or in the flags, then run doctor again.` : `Check that ${s.authorityUrl} is reachable and is the authority of the ${s.cloud.displayName} cloud.`);
+      return finish('token', ...tokenFailure(e, s));
     }
     const aud = String(claims.aud ?? '');
     pass('token', `token issued for audience ${aud} by tenant ${String(claims.tid ?? '?')} to app ${String(claims.appid ?? '?')}`);
@@ -148,8 +147,7 @@ async function graphChecks(
     try {
       claims = (await session.tokens.getToken()).claims;
     } catch (e) {
-      const aadsts = e instanceof TokenError ? e.aadsts : undefined;
-      return finish('token', (e as Error).message, aadsts ? `Fix what ${aadsts} names in the app registration or in the flags, then run doctor again.` : `Check that ${s.authorityUrl} is reachable and is the authority of the ${s.cloud.displayName} cloud.`);
+      return finish('token', ...tokenFailure(e, s));
     }
     pass('token', `token issued for audience ${String(claims.aud ?? '')} by tenant ${String(claims.tid ?? '?')} to app ${String(claims.appid ?? '?')}`);
     const roles = Array.isArray(claims.roles) ? (claims.roles as unknown[]).map(String) : [];
@@ -177,4 +175,11 @@ async function graphChecks(
 function fixOf(e: unknown): string {
   if (e instanceof ApiError) return 'See the explanation above.';
   return 'Check that the Management API URL is reachable from this machine.';
+}
+
+/** The token check's finding and hint for a failed token request (an AADSTS code names what to fix). */
+function tokenFailure(e: unknown, s: { authorityUrl: string; cloud: { displayName: string } }): [string, string] {
+  const aadsts = e instanceof TokenError ? e.aadsts : undefined;
+  const hint = aadsts ? `Fix what ${aadsts} names in the app registration or in the flags, then run doctor again.` : `Check that ${s.authorityUrl} is reachable and is the authority of the ${s.cloud.displayName} cloud.`;
+  return [(e as Error).message, hint];
 }

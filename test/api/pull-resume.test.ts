@@ -16,8 +16,11 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+// One window for the whole file: every pull of a test (the reference, the killed ones, the resumed one) must ask for
+// the same interval, even when the test runs across an hour boundary.
+const end = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
+
 function pull(out: string, extra: string[] = [], crashAt?: string) {
-  const end = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
   const args = [
     'content', 'pull', '--cloud', 'commercial', '--tenant-id', emu.tenantId, '--client-id', emu.clientId, '--authority-url', emu.authorityUrl, '--management-url', emu.managementUrl,
     '--start', new Date(end - 30 * 3_600_000).toISOString(), '--end', new Date(end).toISOString(), '--output-file', out, '--concurrency', '4', '--requests-per-minute', '100000', ...extra,

@@ -7,12 +7,20 @@ import { canonicalXml, normalisedText } from './helpers.js';
 
 /** Our own solution (the golden source trees `coe-audit build` writes) validates clean and survives pack → unpack. */
 const GOLDEN = join(REPO_ROOT, 'test', 'golden', 'solution');
-const clouds = existsSync(GOLDEN) ? readdirSync(GOLDEN).filter((c) => existsSync(join(GOLDEN, c, 'solution', 'Other', 'Solution.xml'))) : [];
+/** Every `<cloud>/<edition>` folder of the golden tree that holds a solution source. */
+const sources = readdirSync(GOLDEN).flatMap((cloud) =>
+  readdirSync(join(GOLDEN, cloud))
+    .filter((edition) => existsSync(join(GOLDEN, cloud, edition, 'solution', 'Other', 'Solution.xml')))
+    .map((edition) => `${cloud}/${edition}`),
+);
 
-describe.skipIf(clouds.length === 0)('the CoE audit solution source (test/golden/solution)', () => {
-  for (const cloud of clouds) {
-    it(`${cloud}: no findings, and unpack(pack(src)) gives the source back`, () => {
-      const src = readSourceTree(join(GOLDEN, cloud, 'solution'));
+describe('the CoE audit solution source (test/golden/solution)', () => {
+  it('holds both editions of the four clouds', () => {
+    expect(sources.sort()).toEqual(['commercial', 'dod', 'gcc', 'gcchigh'].flatMap((c) => [`${c}/coe`, `${c}/standalone`]));
+  });
+  for (const source of sources) {
+    it(`${source}: no findings, and unpack(pack(src)) gives the source back`, () => {
+      const src = readSourceTree(join(GOLDEN, source, 'solution'));
       expect(validateSolution(src)).toEqual([]);
       for (const packageType of ['Unmanaged', 'Managed'] as const) {
         const back = unpackSolution(packSolution(src, { packageType }));

@@ -74,8 +74,10 @@ export interface SimulationSummary {
   missingReasons: Record<string, number>;
   /** Apps whose admin_applastlaunchedon changed. */
   appsUpdated: number;
-  /** Apps whose admin_applastlaunchedon is not their newest seeded launch. */
+  /** Apps whose admin_applastlaunchedon is not their newest seeded launch (to the UTC day when lastLaunchResolution is day). */
   wrongLastLaunch: number;
+  /** How exactly the Sync flow keeps an app's last launch: exact with bulk writes, to the UTC day row by row. */
+  lastLaunchResolution: 'exact' | 'day';
   /** Apps marked deleted (admin_appdeleted) / apps with a seeded DeletePowerApp record. */
   appsMarkedDeleted: number;
   appsDeletedSeeded: number;
@@ -276,12 +278,16 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
     const apps = store.rows(`${p}_apps`);
     let appsUpdated = 0;
     let wrongLastLaunch = 0;
+    // Writing row by row, the Sync flow keeps an app's last launch to the UTC day (docs/flows.md): the stored date must
+    // be the day of the newest launch. Otherwise it must be the newest launch exactly.
+    const lastLaunchResolution = /^(yes|true)$/i.test(req.variables?.admin_AuditLogsWriteRowByRow ?? '') ? 'day' : 'exact';
+    const sameLaunch = (got: number, want: number) => (lastLaunchResolution === 'day' ? Math.floor(got / 86_400_000) === Math.floor(want / 86_400_000) : got === want);
     for (const a of apps) {
       const stored = a[`${p}_applastlaunchedon`];
       if (stored !== before) appsUpdated++;
       const want = newest.get(String(a[`${p}_appid`]));
       const got = typeof stored === 'string' ? Date.parse(stored) : undefined;
-      if (want !== undefined && got !== want) wrongLastLaunch++;
+      if (want !== undefined && (got === undefined || !sameLaunch(got, want))) wrongLastLaunch++;
     }
     const errors = store.rows(`${p}_syncflowerrorses`);
     const lostIntervals = [...new Set(errors.flatMap((r) => [...String(r[`${p}_name`] ?? '').matchAll(/LOST INTERVAL (\S+) to (\S+):/g)].map((m) => `${m[1]} to ${m[2]}`)))];
@@ -308,6 +314,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       missingReasons,
       appsUpdated,
       wrongLastLaunch,
+      lastLaunchResolution,
       appsMarkedDeleted: apps.filter((a) => a[`${p}_appdeleted`] === true).length,
       appsDeletedSeeded: deletedSeeded.size,
       httpCalls: local.counters.requests,

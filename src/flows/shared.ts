@@ -276,7 +276,8 @@ export function retryingHttp(
           expr(`and(${retryable(name)}, less(iterationIndexes(${lit(loop)}), ${LIMITS.attempts - 1}))`),
           sequence([[`Wait_${name}`, wait(expr(`${table}[iterationIndexes(${lit(loop)})]`))]]),
         ),
-        { [name]: ['Succeeded', 'Failed', 'TimedOut'] },
+        // A succeeded call (2xx) is never retryable: the back-off is skipped and costs nothing on the success path.
+        { [name]: ['Failed', 'TimedOut'] },
       ),
     ],
   ]);

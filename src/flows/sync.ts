@@ -312,17 +312,21 @@ export function syncFlow(ctx: FlowContext): FlowSource {
     inputs: { method: 'GET', uri: blobUri, authentication: oauth(ctx) },
     ...secureData(['inputs']),
   };
+  // Per blob on the success path, 4 actions: the GET, Filter array, Select, Append. The GET's outcome chooses the path
+  // by runAfter, not by a condition (a condition would be a fifth request per blob; skipped actions cost nothing):
+  // the retry scope runs when the GET failed, the events are kept when the retry scope was skipped (the GET
+  // succeeded). As one chain, a failed GET that the retry scope recovered leaves no failed terminal action, so the
+  // iteration succeeds; what the retries could not fetch is a counted failure (Blob_failed).
+  const [keepFirst, ...keepRest] = keepEvents('Get_content_blob', '');
   const fetchBlob: Actions = sequence([
     // The platform's default retry policy covers 408, 429, 5xx and dropped connections (each retry is a request).
     ['Get_content_blob', getBlob],
     [
-      'Blob_fetched',
+      'Blob_not_fetched',
       {
-        ...ifAction(
-          expr(`equals(${status('Get_content_blob')}, 200)`),
-          sequence(keepEvents('Get_content_blob', '')),
+        // 403 AF429 (throttled) and what the default policy gave up on: the bounded retry loop.
+        ...scope(
           sequence([
-            // 403 AF429 (throttled) and what the default policy gave up on: the bounded retry loop.
             retryingHttp(ctx, 'Get_content_blob_again', { method: 'GET', uri: blobUri }),
             [
               'Blob_fetched_again',
@@ -335,10 +339,13 @@ export function syncFlow(ctx: FlowContext): FlowSource {
               ),
             ],
           ]),
+          'The blob was not fetched (throttled with 403 AF429, or the default retry policy gave up): the bounded retry loop.',
         ),
-        runAfter: { Get_content_blob: ['Succeeded', 'Failed', 'TimedOut'] },
+        runAfter: { Get_content_blob: ['Failed', 'TimedOut'] },
       },
     ],
+    [keepFirst![0], { ...keepFirst![1], runAfter: { Blob_not_fetched: ['Skipped'] } }],
+    ...keepRest,
   ]);
 
   // The slice's events: the per-blob arrays flattened with one expression (no loop), duplicates dropped.
@@ -453,6 +460,10 @@ export function syncFlow(ctx: FlowContext): FlowSource {
   ]);
 
   // ---- apps: newest launch and deletion per inventoried app, from sorted key strings (no per-app loop)
+  // Row by row, an app's last launch is kept to the UTC day: an app is rewritten when its newest launch falls on a
+  // later day than the stored one, not on every newer launch (once a day per app instead of once a run; the stored
+  // date is always the day of the last launch). Bulk writes keep it exact: one request writes all changed apps.
+  const lastLaunchKey = (time: string) => `if(equals(${rowByRow}, true), substring(${time}, 0, 10), ${time})`;
   const index = (v: string) => `concat('${NEVER}|', join(sort(split(variables('${v}'), '|')), '|'), '|')`;
   const found = (indexName: string) =>
     `substring(outputs('${indexName}'), max(sub(lastIndexOf(outputs('${indexName}'), concat('@', toLower(item()?['admin_appid']), '|')), 20), 0), 20)`;
@@ -480,7 +491,13 @@ export function syncFlow(ctx: FlowContext): FlowSource {
         deletedOn: expr(found('Deletion_index')),
       }),
     ],
-    ['Changed_apps', query("@body('App_changes')", `@or(greater(item()?['newest'], item()?['stored']), and(not(equals(item()?['deletedOn'], '${NEVER}')), not(equals(item()?['deleted'], true))))`)],
+    [
+      'Changed_apps',
+      query(
+        "@body('App_changes')",
+        `@or(greater(${lastLaunchKey("item()?['newest']")}, ${lastLaunchKey("item()?['stored']")}), and(not(equals(item()?['deletedOn'], '${NEVER}')), not(equals(item()?['deleted'], true))))`,
+      ),
+    ],
     ['App_rows', select("@body('Changed_apps')", appTarget)],
     batchedWriteStep('Write_app_rows', {
       entitySet: 'admin_apps',

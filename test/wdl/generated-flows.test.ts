@@ -115,6 +115,71 @@ describe.skipIf(!present)('generated flows on the interpreter', () => {
     expect(apps[APPS[0]!]).toBe('2026-03-01T07:01:00Z');
   });
 
+  it('Sync: four requests per fetched blob; a throttled blob goes through the retry scope and the run still succeeds', async () => {
+    const { flow, name } = load('coeauditSyncAuditLogs');
+    const blobs: FakeApiOptions['blobs'] = [1, 2, 3, 4].map((n) => ({
+      contentCreated: `2026-03-01T07:${n}0:00.000Z`,
+      events: [launch(`e0000000-0000-4000-8000-00000000000${n}`, APPS[n % 2]!, `2026-03-01T07:0${n}:00`, false)],
+    }));
+    const throttledOnce = new Set<string>();
+    const run = async (fault?: FakeApiOptions['fault']) => {
+      const store = createStore(seed([name]));
+      const api = fakeActivityApi({ tenant: TENANT, enabled: true, blobs, ...(fault ? { fault } : {}) });
+      const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store });
+      return { r, ids: store.rows('admin_auditlogs').map((x) => x.admin_auditlogid).sort() };
+    };
+    const perBlob = (r: RunResult) => r.actions.filter((a) => a.path.includes('/Fetch_blobs/') && a.status !== 'Skipped');
+    const clean = await run();
+    expect(clean.r.status, summary(clean.r).join('\n')).toBe('Succeeded');
+    expect(clean.ids).toHaveLength(4);
+    // GET, Filter array, Select, Append: the retry scope is skipped and costs nothing.
+    const count = (r: RunResult) => {
+      const n = new Map<string, number>();
+      for (const a of perBlob(r)) n.set(a.name, (n.get(a.name) ?? 0) + 1);
+      return [...n].map(([name, k]) => `${name} ${k}`).sort();
+    };
+    expect(count(clean.r)).toEqual(['App_events 4', 'Collect_events 4', 'Get_content_blob 4', 'Slim_events 4']);
+    // Each blob throttled once (403 AF429, which the platform's retry policy does not retry): the retry scope fetches it.
+    const throttled = await run((req) => {
+      if (!req.url.includes('/audit/') || throttledOnce.has(req.url)) return undefined;
+      throttledOnce.add(req.url);
+      return { status: 403, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ error: { code: 'AF429', message: 'Too many requests.' } }) };
+    });
+    expect(throttled.r.status, summary(throttled.r).join('\n')).toBe('Succeeded');
+    expect(throttled.ids).toEqual(clean.ids);
+    expect(perBlob(throttled.r).filter((a) => a.name === 'Blob_not_fetched')).toHaveLength(4);
+    expect(perBlob(throttled.r).filter((a) => a.name === 'App_events')).toHaveLength(0);
+  });
+
+  it('Sync row by row keeps an app\'s last launch to the UTC day; bulk writes keep it exact', async () => {
+    const { flow, name } = load('coeauditSyncAuditLogs');
+    const blobs: FakeApiOptions['blobs'] = [
+      { contentCreated: '2026-03-01T07:10:00.000Z', events: [launch('e0000000-0000-4000-8000-000000000001', APPS[0]!, '2026-03-01T07:05:00'), launch('e0000000-0000-4000-8000-000000000002', APPS[1]!, '2026-03-01T07:06:00')] },
+    ];
+    const lastLaunches = async (rowByRow: string) => {
+      const base = seed([name]);
+      const store = createStore({
+        ...base,
+        // App 1 was last launched earlier the same day, app 2 the day before.
+        apps: [
+          { id: APPS[0]!, displayName: 'App 1', lastLaunchedOn: '2026-03-01T01:00:00Z' },
+          { id: APPS[1]!, displayName: 'App 2', lastLaunchedOn: '2026-02-28T23:00:00Z' },
+        ],
+        environmentVariables: base.environmentVariables!.map((v) => (v.schemaName === 'admin_AuditLogsWriteRowByRow' ? { ...v, value: rowByRow } : v)),
+      });
+      const api = fakeActivityApi({ tenant: TENANT, enabled: true, blobs });
+      const r = await runFlow({ flow, displayName: name, now: '2026-03-01T08:00:00Z', http: api.http, store });
+      expect(r.status, summary(r).join('\n')).toBe('Succeeded');
+      expect(store.rows('admin_auditlogs')).toHaveLength(2);
+      return { apps: Object.fromEntries(store.rows('admin_apps').map((a) => [a.admin_appid, a.admin_applastlaunchedon])), appWrites: store.writes.get('admin_apps')?.updated ?? 0 };
+    };
+    const rows = await lastLaunches('yes');
+    expect(rows.apps).toEqual({ [APPS[0]!]: '2026-03-01T01:00:00Z', [APPS[1]!]: '2026-03-01T07:06:00Z' });
+    expect(rows.appWrites).toBe(1);
+    const bulk = await lastLaunches('no');
+    expect(bulk.apps).toEqual({ [APPS[0]!]: '2026-03-01T07:05:00Z', [APPS[1]!]: '2026-03-01T07:06:00Z' });
+  });
+
   it('Sync failure path: a refused token writes the error row and fails the run with a message', async () => {
     const { flow, name } = load('coeauditSyncAuditLogs');
     const s = seed([name]);

@@ -81,6 +81,10 @@ export async function startLocalEmulator(startMs: number, options: Omit<Emulator
     close: async () => {
       client.close();
       await emulator.close();
+      // The servers' handles are released in the event loop's close phase: until then they hold the request handler,
+      // and through it every seeded record. A timer runs after that phase, so a simulation started next (flow
+      // simulate --compare) does not seed its emulator while this one's records are still alive.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
     },
   };
 }

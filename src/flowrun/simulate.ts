@@ -87,6 +87,11 @@ export interface SimulationSummary {
   runs: number;
   /** Graph mode: Sync runs after the period that read its last hours (failures counted, costs not). */
   drainRuns: number;
+  /**
+   * Power Platform requests of the drain runs (Graph mode): they write the period's last hours, so a cost that grows
+   * with the rows (row by row) is (powerPlatformRequests + drainPowerPlatformRequests) / launchEvents per launch.
+   */
+  drainPowerPlatformRequests: number;
   failedRuns: number;
   /** Of those, runs that started during an --outage (they are expected to fail and catch up later). */
   failedRunsDuringOutages: number;
@@ -249,6 +254,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
     // runs after the period that read its last hours are run too, and counted apart (drainRuns), not in the costs.
     const drain = req.api === 'graph' ? Math.ceil((GRAPH_MIN_END_MINUTES_AGO + GRAPH_MIN_BATCH_MINUTES) / 60) : 0;
     let drainRuns = 0;
+    let drainPowerPlatformRequests = 0;
     for (let h = 1; h <= req.hours + drain; h++) {
       const at = startMs + h * HOUR;
       if ((req.flowOff ?? []).some((p) => at >= startMs + p.offsetMs && at < startMs + p.offsetMs + p.durationMs)) {
@@ -256,8 +262,10 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
         continue;
       }
       const r = await run(flows.sync, at);
-      if (h > req.hours) drainRuns++;
-      else syncResults.push(r);
+      if (h > req.hours) {
+        drainRuns++;
+        drainPowerPlatformRequests += r.stats.powerPlatformRequests;
+      } else syncResults.push(r);
       req.progress?.(`${flows.sync.displayName} at +${h}h: ${r.status} (${r.stats.powerPlatformRequests} requests)${r.error ? ` (${r.error.message.slice(0, 300)})` : ''}`);
     }
 
@@ -321,6 +329,7 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       retries: local.counters.retryable,
       runs: syncResults.length + 1,
       drainRuns,
+      drainPowerPlatformRequests,
       failedRuns,
       failedRunsDuringOutages,
       runsSkipped,

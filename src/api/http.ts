@@ -148,8 +148,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         u,
         { method: req.method, headers, agent: isHttps ? httpsAgent : httpAgent },
         (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          // Decoded as it arrives (the decoder keeps a character cut between chunks whole): no copy of the whole body
+          // as one more Buffer per response, which a long pull of thousands of blobs would allocate and free outside
+          // the JavaScript heap.
+          res.setEncoding('utf8');
+          let text = '';
+          res.on('data', (c: string) => (text += c));
           res.on('error', reject);
           res.on('aborted', () => reject(new Error('connection closed mid-response')));
           res.on('close', () => {
@@ -164,7 +168,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
               const k = res.rawHeaders[i]!;
               raw[k] = raw[k] === undefined ? res.rawHeaders[i + 1]! : `${raw[k]}, ${res.rawHeaders[i + 1]!}`;
             }
-            resolve({ status: res.statusCode ?? 0, headers: h, rawHeaders: raw, body: Buffer.concat(chunks).toString('utf8') });
+            resolve({ status: res.statusCode ?? 0, headers: h, rawHeaders: raw, body: text });
           });
         },
       );

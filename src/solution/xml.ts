@@ -35,9 +35,51 @@ export interface XDocument {
   root: XElement;
 }
 
+/**
+ * Parsed documents by their text, so the same text is parsed once per process: `build` packs, unpacks and
+ * validates the same files (tables, workflow data, manifests) for each cloud, edition and package type. The tree
+ * depends on the text alone (the file name only names a failure, and failures are not kept), and every caller gets
+ * its own copy, as callers change the tree they are given. Bounded, so a long run over many solutions stays small.
+ */
+const parsed = new Map<string, XDocument>();
+let parsedChars = 0;
+const MAX_PARSED_CHARS = 16 * 1024 * 1024;
+
 /** Parses XML (bytes are decoded as strict UTF-8, BOM dropped). Malformed XML is a UsageError with line:column. */
 export function parseXml(input: string | Uint8Array, file: string): XDocument {
   const text = typeof input === 'string' ? input : decodeUtf8(input, file);
+  let doc = parsed.get(text);
+  if (!doc) {
+    doc = parseText(text, file);
+    if (text.length <= MAX_PARSED_CHARS) {
+      if (parsedChars + text.length > MAX_PARSED_CHARS) {
+        parsed.clear();
+        parsedChars = 0;
+      }
+      parsed.set(text, doc);
+      parsedChars += text.length;
+    }
+  }
+  return { prolog: doc.prolog.map(cloneNode), root: cloneElement(doc.root) };
+}
+
+function cloneNode(node: XNode): XNode {
+  return node.type === 'element' ? cloneElement(node) : { ...node };
+}
+
+function cloneElement(el: XElement): XElement {
+  return {
+    type: 'element',
+    name: el.name,
+    attrs: el.attrs.map(([k, v]) => [k, v]),
+    children: el.children.map(cloneNode),
+    selfClosing: el.selfClosing,
+    line: el.line,
+    column: el.column,
+  };
+}
+
+function parseText(text: string, file: string): XDocument {
   const parser = new SaxesParser({ position: true });
   let failure: { line: number; column: number; message: string; tooDeep?: true } | undefined;
   parser.on('error', (e) => {

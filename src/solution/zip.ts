@@ -45,8 +45,8 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const deflated = zlib.deflateRawSync(e.data, { level: 6 });
     const crc = crc32(e.data);
+    const deflated = deflate(e.data, crc);
     if (offset > 0xffffffff || e.data.length > 0xffffffff) throw new UsageError(`${e.name}: too large for a zip without zip64`);
     // Both headers share the run from "version needed" to "file name length".
     const shared = Buffer.alloc(24);
@@ -80,6 +80,38 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
   eocd.writeUInt32LE(cdSize, 12);
   eocd.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...parts, ...central, eocd]));
+}
+
+/**
+ * Deflated bytes by CRC-32 and length of the input, each with the input it was made from: deflate (level 6) is a
+ * function of the bytes alone, and `build` writes the same entries (flows, tables, connector files) into the
+ * Unmanaged and Managed zips of every cloud and edition, so each distinct entry is deflated once per process.
+ * A hit is taken only when the bytes are equal, not just the CRC. Bounded like the XML cache.
+ */
+const deflateCache = new Map<string, { data: Buffer; deflated: Buffer }[]>();
+let deflatedBytes = 0;
+const MAX_DEFLATED_BYTES = 32 * 1024 * 1024;
+
+function deflate(data: Uint8Array, crc: number): Buffer {
+  const key = `${crc}:${data.length}`;
+  const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bucket = deflateCache.get(key);
+  const hit = bucket?.find((d) => d.data.equals(input));
+  if (hit) return hit.deflated;
+  const out = zlib.deflateRawSync(data, { level: 6 });
+  if (data.length <= MAX_DEFLATED_BYTES) {
+    if (deflatedBytes + data.length > MAX_DEFLATED_BYTES) {
+      deflateCache.clear();
+      deflatedBytes = 0;
+    }
+    // A copy: the caller may reuse or change its buffer after the zip is written.
+    const entry = { data: Buffer.from(input), deflated: out };
+    const list = deflateCache.get(key);
+    if (list) list.push(entry);
+    else deflateCache.set(key, [entry]);
+    deflatedBytes += data.length;
+  }
+  return out;
 }
 
 /**

@@ -198,7 +198,35 @@ function normaliseId(v: string): string {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkFlow(file: string, data: Uint8Array, ctx: { references: Set<string>; envVars: Set<string>; dependencies: Set<string> }, out: Diagnostic[]): void {
+interface FlowContext {
+  references: Set<string>;
+  envVars: Set<string>;
+  dependencies: Set<string>;
+}
+
+/**
+ * Findings of checkFlow by file name, bytes and context: they are a function of these alone, and `build` checks
+ * byte-identical flow files against equal contexts for every cloud (the flows do not depend on the cloud), in the
+ * unpacked tree and again in the tree its zip unpacks to. Each distinct flow is walked once per process and every
+ * later check gets a copy of the same findings. A flow too deep to walk throws, and is not kept.
+ */
+const flowChecks = new Map<string, Diagnostic[]>();
+const MAX_FLOW_CHECKS = 64;
+
+function checkFlow(file: string, data: Uint8Array, ctx: FlowContext, out: Diagnostic[]): void {
+  const names = (set: Set<string>) => [...set].sort().join('\n');
+  const key = [file, names(ctx.references), names(ctx.envVars), names(ctx.dependencies), Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1')].join('\u0000');
+  let found = flowChecks.get(key);
+  if (!found) {
+    found = [];
+    checkFlowUncached(file, data, ctx, found);
+    if (flowChecks.size >= MAX_FLOW_CHECKS) flowChecks.clear();
+    flowChecks.set(key, found);
+  }
+  for (const d of found) out.push({ ...d, path: [...d.path] });
+}
+
+function checkFlowUncached(file: string, data: Uint8Array, ctx: FlowContext, out: Diagnostic[]): void {
   const report = (code: string, path: (string | number)[], message: string) => out.push({ code, severity: 'error', path, message, file });
   let flow: unknown;
   try {

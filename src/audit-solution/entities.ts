@@ -1,5 +1,5 @@
-import { componentGuid } from '../flows/index.js';
-import type { ColumnDefinition, TableDefinition, TableDefinitions, ViewDefinition } from '../store/index.js';
+import { componentGuid } from '../flows/guid.js';
+import type { ColumnDefinition, TableDefinition, TableDefinitions, ViewDefinition } from '../store/schema.js';
 import { escapeAttr, escapeText } from './xml.js';
 
 /**

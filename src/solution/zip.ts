@@ -225,12 +225,14 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
       if (csize !== usize) throw bad(`has a stored entry ${shown} whose sizes disagree`);
       data = Buffer.from(raw);
     } else {
+      const known = inflatedBefore(raw, crc, usize);
       try {
-        data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) });
+        data = known ?? zlib.inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) });
       } catch (e) {
         const tooBig = e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
         throw bad(tooBig ? `has an entry ${shown} that inflates beyond its declared size` : `has an entry ${shown} that does not inflate (${(e as Error).message})`);
       }
+      if (!known && data.length === usize && crc32(data) === crc) rememberInflated(raw, crc, data);
     }
     if (data.length !== usize) throw bad(`has an entry ${shown} whose size differs from the declared ${usize} bytes`);
     if (crc32(data) !== crc) throw bad(`has an entry ${shown} whose CRC does not match`);
@@ -241,6 +243,33 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
     if (implied !== undefined) throw bad(`has ${JSON.stringify(name)} both as a file and as a folder (${JSON.stringify(implied)})`);
   }
   return out;
+}
+
+/**
+ * Inflated entries by CRC-32 and sizes, each with the deflated bytes it came from: `build` unpacks zips that share
+ * most entries (every cloud's flows and tables), so each distinct entry is inflated once per process. Only an
+ * entry whose size and CRC checked out is kept; a hit needs equal deflated bytes, and the caller gets its own copy.
+ */
+const inflateCache = new Map<string, { raw: Buffer; data: Buffer }[]>();
+let inflatedBytes = 0;
+
+function inflatedBefore(raw: Buffer, crc: number, usize: number): Buffer | undefined {
+  const hit = inflateCache.get(`${crc}:${raw.length}:${usize}`)?.find((e) => e.raw.equals(raw));
+  return hit && Buffer.from(hit.data);
+}
+
+function rememberInflated(raw: Buffer, crc: number, data: Buffer): void {
+  if (data.length > MAX_DEFLATED_BYTES) return;
+  if (inflatedBytes + data.length > MAX_DEFLATED_BYTES) {
+    inflateCache.clear();
+    inflatedBytes = 0;
+  }
+  const key = `${crc}:${raw.length}:${data.length}`;
+  const entry = { raw: Buffer.from(raw), data: Buffer.from(data) };
+  const list = inflateCache.get(key);
+  if (list) list.push(entry);
+  else inflateCache.set(key, [entry]);
+  inflatedBytes += data.length;
 }
 
 /** Whether an extra-field block holds a zip64 extended-information record (header id 0x0001). */

@@ -41,10 +41,13 @@ export interface XDocument {
  * Parsed documents by their text, so the same text is parsed once per process: `build` packs, unpacks and
  * validates the same files (tables, workflow data, manifests) for each cloud, edition and package type. The tree
  * depends on the text alone (the file name only names a failure, and failures are not kept), and every caller gets
- * its own copy, as callers change the tree they are given. Bounded, so a long run over many solutions stays small.
+ * its own copy, as callers change the tree they are given. Only documents up to MAX_KEPT_CHARS are kept (a whole
+ * merged customizations.xml is read once per zip, and keeping its tree would only cost memory), and the total is
+ * bounded, so a long run over many solutions stays small.
  */
 const parsed = new Map<string, XDocument>();
 let parsedChars = 0;
+const MAX_KEPT_CHARS = 64 * 1024;
 const MAX_PARSED_CHARS = 16 * 1024 * 1024;
 
 /** Parses XML (bytes are decoded as strict UTF-8, BOM dropped). Malformed XML is a UsageError with line:column. */
@@ -53,14 +56,13 @@ export function parseXml(input: string | Uint8Array, file: string): XDocument {
   let doc = parsed.get(text);
   if (!doc) {
     doc = parseText(text, file);
-    if (text.length <= MAX_PARSED_CHARS) {
-      if (parsedChars + text.length > MAX_PARSED_CHARS) {
-        parsed.clear();
-        parsedChars = 0;
-      }
-      parsed.set(text, doc);
-      parsedChars += text.length;
+    if (text.length > MAX_KEPT_CHARS) return doc;
+    if (parsedChars + text.length > MAX_PARSED_CHARS) {
+      parsed.clear();
+      parsedChars = 0;
     }
+    parsed.set(text, doc);
+    parsedChars += text.length;
   }
   return { prolog: doc.prolog.map(cloneNode), root: cloneElement(doc.root) };
 }

@@ -203,16 +203,16 @@ export function childElements(el: XElement, name?: string): XElement[] {
 }
 
 export function firstChild(el: XElement, name: string): XElement | undefined {
-  return childElements(el, name)[0];
+  for (const c of el.children) if (c.type === 'element' && c.name === name) return c;
+  return undefined;
 }
 
 /** The concatenated text of an element's text and CDATA children. */
 export function textOf(el: XElement | undefined): string | undefined {
   if (!el) return undefined;
-  return el.children
-    .filter((c): c is XText => c.type === 'text' || c.type === 'cdata')
-    .map((c) => c.value)
-    .join('');
+  let text = '';
+  for (const c of el.children) if (c.type === 'text' || c.type === 'cdata') text += c.value;
+  return text;
 }
 
 export function attr(el: XElement, name: string): string | undefined {

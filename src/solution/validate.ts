@@ -9,7 +9,7 @@ import { CUSTOMIZATIONS_XML, MAX_CONNECTOR_NAME_LENGTH, SOLUTION_XML } from './p
 import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
 import { unpackSolution, type UnpackOptions } from './unpack.js';
 import { crc32 } from './zip.js';
-import { attr, childElements, elementsByPath, firstChild, parseXml, textOf, type XDocument, type XElement } from './xml.js';
+import { attr, childElements, elementsByPath, firstChild, parseXmlReadOnly, textOf, type XDocument, type XElement } from './xml.js';
 
 /**
  * Checks a solution source (the `pac solution unpack` layout) for what breaks an import or a flow at run time:
@@ -31,7 +31,7 @@ export function validateSolution(tree: SourceTree): Diagnostic[] {
     const data = tree.get(rel);
     if (!data) return undefined;
     try {
-      return parseXml(data, rel);
+      return parseXmlReadOnly(data, rel);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       const p = e.problems[0]!;

@@ -52,19 +52,32 @@ const MAX_PARSED_CHARS = 16 * 1024 * 1024;
 
 /** Parses XML (bytes are decoded as strict UTF-8, BOM dropped). Malformed XML is a UsageError with line:column. */
 export function parseXml(input: string | Uint8Array, file: string): XDocument {
+  const { doc, kept } = parseKept(input, file);
+  return kept ? { prolog: doc.prolog.map(cloneNode), root: cloneElement(doc.root) } : doc;
+}
+
+/**
+ * parseXml for a caller that only reads the tree (validation): the tree may be the one kept for its text, shared
+ * with every other reader of the same text, so it must never be changed.
+ */
+export function parseXmlReadOnly(input: string | Uint8Array, file: string): XDocument {
+  return parseKept(input, file).doc;
+}
+
+/** The tree of a text, and whether it is the one kept for the text (then callers that change trees need a copy). */
+function parseKept(input: string | Uint8Array, file: string): { doc: XDocument; kept: boolean } {
   const text = typeof input === 'string' ? input : decodeUtf8(input, file);
-  let doc = parsed.get(text);
-  if (!doc) {
-    doc = parseText(text, file);
-    if (text.length > MAX_KEPT_CHARS) return doc;
-    if (parsedChars + text.length > MAX_PARSED_CHARS) {
-      parsed.clear();
-      parsedChars = 0;
-    }
-    parsed.set(text, doc);
-    parsedChars += text.length;
+  const known = parsed.get(text);
+  if (known) return { doc: known, kept: true };
+  const doc = parseText(text, file);
+  if (text.length > MAX_KEPT_CHARS) return { doc, kept: false };
+  if (parsedChars + text.length > MAX_PARSED_CHARS) {
+    parsed.clear();
+    parsedChars = 0;
   }
-  return { prolog: doc.prolog.map(cloneNode), root: cloneElement(doc.root) };
+  parsed.set(text, doc);
+  parsedChars += text.length;
+  return { doc, kept: true };
 }
 
 function cloneNode(node: XNode): XNode {

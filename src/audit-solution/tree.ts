@@ -218,7 +218,8 @@ export function solutionXml(e: EditionSolution, connector?: ConnectorComponent):
     ...e.flows.map((f) => `      <RootComponent type="29" id="{${f.id}}" behavior="0" />`),
   ];
   if (connector) roots.push(`      <RootComponent type="372" id="{${connector.id}}" schemaName="${escapeAttr(connector.name)}" behavior="0" />`);
-  const deps = e.edition === 'coe' ? coreDependencies(e) : [];  return (
+  const deps = e.edition === 'coe' ? coreDependenciesOf(e) : [];
+  return (
     XML_PROLOG +
     [
       '<ImportExportXml version="9.2.25091.158" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
@@ -266,6 +267,17 @@ interface CoreDependency {
   name: string;
   required: string;
   flow: PlacedFlow;
+}
+
+/** coreDependencies of an edition, worked out once per edition (they name no cloud): the flows are searched whole. */
+const coreDependenciesCache = new WeakMap<EditionSolution, readonly CoreDependency[]>();
+function coreDependenciesOf(e: EditionSolution): readonly CoreDependency[] {
+  let deps = coreDependenciesCache.get(e);
+  if (!deps) {
+    deps = coreDependencies(e);
+    coreDependenciesCache.set(e, deps);
+  }
+  return deps;
 }
 
 /** The CoE Core components the coe edition's flows use, one entry per component and dependent flow. */

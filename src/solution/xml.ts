@@ -48,7 +48,7 @@ export interface XDocument {
 const parsed = new Map<string, XDocument>();
 let parsedChars = 0;
 const MAX_KEPT_CHARS = 64 * 1024;
-const MAX_PARSED_CHARS = 16 * 1024 * 1024;
+const MAX_PARSED_CHARS = 2 * 1024 * 1024;
 
 /** Parses XML (bytes are decoded as strict UTF-8, BOM dropped). Malformed XML is a UsageError with line:column. */
 export function parseXml(input: string | Uint8Array, file: string): XDocument {

@@ -90,7 +90,7 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
  */
 const deflateCache = new Map<string, { data: Buffer; deflated: Buffer }[]>();
 let deflatedBytes = 0;
-const MAX_DEFLATED_BYTES = 32 * 1024 * 1024;
+const MAX_DEFLATED_BYTES = 16 * 1024 * 1024;
 
 function deflate(data: Uint8Array, crc: number): Buffer {
   const key = `${crc}:${data.length}`;

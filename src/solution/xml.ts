@@ -40,10 +40,10 @@ export interface XDocument {
 /**
  * Parsed documents by their text, so the same text is parsed once per process: `build` packs, unpacks and
  * validates the same files (tables, workflow data, manifests) for each cloud, edition and package type. The tree
- * depends on the text alone (the file name only names a failure, and failures are not kept), and every caller gets
- * its own copy, as callers change the tree they are given. Only documents up to MAX_KEPT_CHARS are kept (a whole
- * merged customizations.xml is read once per zip, and keeping its tree would only cost memory), and the total is
- * bounded, so a long run over many solutions stays small.
+ * depends on the text alone (the file name only names a failure, and failures are not kept). parseXml's callers
+ * change the tree they are given, so each gets its own copy; parseXmlReadOnly's share the kept tree. Only documents
+ * up to MAX_KEPT_CHARS are kept (a whole merged customizations.xml is read once per zip, and keeping its tree would
+ * only cost memory), and the total is bounded, so a long run over many solutions stays small.
  */
 const parsed = new Map<string, XDocument>();
 let parsedChars = 0;

@@ -8,7 +8,7 @@ import { buildConnectorVariant } from '../connector/build.js';
 import { loadConnectorSource, type ConnectorSource } from '../connector/source.js';
 import { validateConnectorFiles } from '../connector/validate.js';
 import { countBySeverity, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
-import { packSolution, type PackageType } from '../solution/pack.js';
+import { packSolutions, type PackageType } from '../solution/pack.js';
 import { validateSolution, validateSolutionZip } from '../solution/validate.js';
 import { connectorComponent } from './connector-component.js';
 import { stableJson } from '../io/stable-json.js';
@@ -104,9 +104,8 @@ export async function buildArtefacts(options: BuildOptions): Promise<BuiltCloud[
         ...validateSolution(tree).map((d) => ({ ...d, file: `${folder}/solution/${d.file}` })),
       ];
       const zips: string[] = [];
-      for (const [i, packageType] of packageTypes.entries()) {
-        const name = zipName(e.manifest.uniqueName, cloud.id, packageType);
-        const zip = packSolution(tree, { packageType, timestamp, origin: `${folder}/solution` });
+      for (const [i, zip] of packSolutions(tree, packageTypes, { timestamp, origin: `${folder}/solution` }).entries()) {
+        const name = zipName(e.manifest.uniqueName, cloud.id, packageTypes[i]!);
         // The first zip is validated too (what pack wrote must unpack and pass the same rules); the second one
         // differs from it only in <Managed>, so validating it again would cost time and find nothing new.
         if (i === 0) diagnostics.push(...validateSolutionZip(zip).map((d) => ({ ...d, file: `${folder}/${name}:${d.file}` })));

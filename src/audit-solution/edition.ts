@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { buildFlows, componentGuid, flowFileName, withPrefix, type FlowSource, type JsonObject } from '../flows/index.js';
-import { coeStoreSchema, loadTableDefinitions, storeSchema, type StoreSchema, type TableDefinitions } from '../store/index.js';
+import { coeStoreSchema, loadTableDefinitions, storeSchema, type StoreSchema, type TableDefinitions } from '../store/schema.js';
 import type { EnvVarSource, SolutionSource } from './source.js';
 
 /**

@@ -46,7 +46,7 @@ export function buildSolutionTree(source: SolutionSource, cloud: Cloud, options:
   for (const v of e.environmentVariables) {
     tree.set(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, utf8(envVarXml(e, v, cloud)));
   }
-  if (e.tables) for (const [path, text] of tableFiles(e.manifest.uniqueName, e.namePrefix, e.tables, e.manifest.version)) tree.set(path, utf8(text));
+  for (const [path, bytes] of tableBytes(e)) tree.set(path, bytes);
   if (options.connector) for (const [path, bytes] of options.connector.files) tree.set(path, bytes);
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -59,6 +59,17 @@ function flowBytes(p: PlacedFlow): Uint8Array {
     flowBytesCache.set(p, b);
   }
   return b;
+}
+
+/** The edition's table files (the same in every cloud: they name no host), made once per edition. */
+const tableBytesCache = new WeakMap<EditionSolution, [string, Uint8Array][]>();
+function tableBytes(e: EditionSolution): [string, Uint8Array][] {
+  let files = tableBytesCache.get(e);
+  if (!files) {
+    files = e.tables ? [...tableFiles(e.manifest.uniqueName, e.namePrefix, e.tables, e.manifest.version)].map(([path, text]): [string, Uint8Array] => [path, utf8(text)]) : [];
+    tableBytesCache.set(e, files);
+  }
+  return files;
 }
 
 function label(tag: string, value: string): string[] {
@@ -207,7 +218,8 @@ export function solutionXml(e: EditionSolution, connector?: ConnectorComponent):
     ...e.flows.map((f) => `      <RootComponent type="29" id="{${f.id}}" behavior="0" />`),
   ];
   if (connector) roots.push(`      <RootComponent type="372" id="{${connector.id}}" schemaName="${escapeAttr(connector.name)}" behavior="0" />`);
-  const deps = e.edition === 'coe' ? coreDependencies(e) : [];  return (
+  const deps = e.edition === 'coe' ? coreDependenciesOf(e) : [];
+  return (
     XML_PROLOG +
     [
       '<ImportExportXml version="9.2.25091.158" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
@@ -255,6 +267,17 @@ interface CoreDependency {
   name: string;
   required: string;
   flow: PlacedFlow;
+}
+
+/** coreDependencies of an edition, worked out once per edition (they name no cloud): the flows are searched whole. */
+const coreDependenciesCache = new WeakMap<EditionSolution, readonly CoreDependency[]>();
+function coreDependenciesOf(e: EditionSolution): readonly CoreDependency[] {
+  let deps = coreDependenciesCache.get(e);
+  if (!deps) {
+    deps = coreDependencies(e);
+    coreDependenciesCache.set(e, deps);
+  }
+  return deps;
 }
 
 /** The CoE Core components the coe edition's flows use, one entry per component and dependent flow. */

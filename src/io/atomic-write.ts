@@ -47,9 +47,15 @@ export function writeTreeAtomic(target: string, files: ReadonlyMap<string, strin
   let staged: ReturnType<typeof stageFolder> | undefined;
   try {
     staged = stageFolder(target);
+    // Folders made (or found) for earlier files: each is checked once, not once per file in it.
+    const folders = new Set<string>();
     for (const [rel, data] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const out = safeJoin(staged.path, rel);
-      ensureDir(dirname(out));
+      const dir = dirname(out);
+      if (!folders.has(dir)) {
+        ensureDir(dir);
+        folders.add(dir);
+      }
       faultPoint('write');
       writeFileSync(out, data);
     }

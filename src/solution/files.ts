@@ -4,7 +4,7 @@ import { fileSystemError, UsageError } from '../errors.js';
 import { readUserFile } from '../io/read-file.js';
 import { writeFileAtomic, writeTreeAtomic } from '../io/atomic-write.js';
 import { isUnpackedCanvasSource } from './components.js';
-import { managedZipPath, packSolution, type PackageType } from './pack.js';
+import { managedZipPath, packSolutions, type PackageType } from './pack.js';
 import { locatePac, pacPackArgs, runPac, type PacLocator, type Spawner } from './pac.js';
 import { readSourceTree, type SourceTree } from './source-tree.js';
 import { unpackSolution } from './unpack.js';
@@ -50,7 +50,7 @@ export async function packFolder(o: PackFolderOptions): Promise<PackFolderResult
   const tree = readSourceTree(o.folder, { skipFolder: isUnpackedCanvasSource });
   const types: PackageType[] = o.packageType === 'Both' ? ['Unmanaged', 'Managed'] : [o.packageType];
   // Every zip is built before the first is written: a bad source leaves nothing behind.
-  const zips = types.map((packageType) => packSolution(tree, { packageType, timestamp: o.timestamp, origin: o.folder }));
+  const zips = packSolutions(tree, types, { timestamp: o.timestamp, origin: o.folder });
   zips.forEach((zip, i) => writeOrExplain(() => writeFileAtomic(written[i]!, zip), written[i]!, 'choose a writable --zipfile location'));
   return { packer: 'native', written };
 }

@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { CONTENT_TYPES_ENTRY, contentTypesXml } from './content-types.js';
 import { append, componentRole, mergeComponents, section, withoutInheritedNamespaces } from './components.js';
 import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
-import { childElements, elementsByPath, firstChild, parseXml, serializeXml, setText, textOf, type XElement } from './xml.js';
+import { childElements, elementsByPath, firstChild, parseXml, serializeXml, setText, textOf, type XDocument, type XElement } from './xml.js';
 import { writeZip, type ZipEntry } from './zip.js';
 
 export type PackageType = 'Unmanaged' | 'Managed';
@@ -38,32 +38,84 @@ export function packSolution(tree: SourceTree, options: PackOptions): Uint8Array
   return writeZip(planSolutionZip(tree, options), { timestamp: options.timestamp });
 }
 
+/** packSolution for each package type, in order: the same zips, with the work both types share done once. */
+export function packSolutions(tree: SourceTree, packageTypes: readonly PackageType[], options: Omit<PackOptions, 'packageType'> = {}): Uint8Array[] {
+  return planSolutionZips(tree, packageTypes, options).map((entries) => writeZip(entries, { timestamp: options.timestamp }));
+}
+
 /** The zip entries, in order, that packSolution writes. */
 export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'packageType' | 'origin'>): ZipEntry[] {
-  const name = (rel: string) => (options.origin ? `${options.origin.replace(/[\\/]+$/, '')}/${rel}` : rel);
-  const need = (rel: string) => {
-    const data = tree.get(rel);
-    if (!data) throw new UsageError([{ file: name(rel), message: "is missing; --folder must hold the layout that 'pac solution unpack' writes (Other/Solution.xml, Other/Customizations.xml, …)" }]);
-    return data;
-  };
+  return planSolutionZips(tree, [options.packageType], options)[0]!;
+}
+
+/**
+ * planSolutionZip for each package type, in order. Only solution.xml (its <Managed>) depends on the package type,
+ * unless the tree holds `_managed.xml` twins, which Managed takes in place of their files: without twins every
+ * other entry is planned once, and each further type gets the same entries with its own solution.xml.
+ */
+export function planSolutionZips(tree: SourceTree, packageTypes: readonly PackageType[], options: Pick<PackOptions, 'origin'> = {}): ZipEntry[][] {
+  const out: ZipEntry[][] = [];
+  const twins = [...tree.keys()].some((k) => MANAGED_TWIN.test(k));
+  for (const packageType of packageTypes) {
+    const first = out[0];
+    if (first && !twins) {
+      const solution = utf8(serializeXml(solutionManifest(tree, packageType, options)));
+      out.push(first.map((e) => (e.name === SOLUTION_ENTRY ? { name: e.name, data: solution } : e)));
+    } else {
+      out.push(planOne(tree, { ...options, packageType }));
+    }
+  }
+  return out;
+}
+
+const MANAGED_TWIN = /_managed\.xml$/i;
+const SOLUTION_ENTRY = 'solution.xml';
+
+/** The file name errors show: the path under `origin` when given. */
+const shownName = (options: Pick<PackOptions, 'origin'>, rel: string) => (options.origin ? `${options.origin.replace(/[\\/]+$/, '')}/${rel}` : rel);
+
+function needFile(tree: SourceTree, options: Pick<PackOptions, 'origin'>, rel: string): Uint8Array {
+  const data = tree.get(rel);
+  if (!data) throw new UsageError([{ file: shownName(options, rel), message: "is missing; --folder must hold the layout that 'pac solution unpack' writes (Other/Solution.xml, Other/Customizations.xml, …)" }]);
+  return data;
+}
+
+function packFailure(options: Pick<PackOptions, 'origin'>, rel: string, el: XElement | undefined, message: string): UsageError {
+  return new UsageError([{ file: shownName(options, rel), ...(el ? { line: el.line, column: el.column } : {}), message }]);
+}
+
+/** Other/Solution.xml with <Managed> set for the package type (planOne has made the checks of the other steps). */
+function solutionManifest(tree: SourceTree, packageType: PackageType, options: Pick<PackOptions, 'origin'>): XDocument {
+  const solution = parseXml(needFile(tree, options, SOLUTION_XML), shownName(options, SOLUTION_XML));
+  setManaged(solution, packageType, options);
+  return solution;
+}
+
+/** Sets <Managed> for the package type, after pac's check that the source may be packed as it. */
+function setManaged(solution: XDocument, packageType: PackageType, options: Pick<PackOptions, 'origin'>): void {
+  const managed = elementsByPath(solution.root, ['SolutionManifest', 'Managed'])[0];
+  if (!managed) throw packFailure(options, SOLUTION_XML, solution.root, 'has no <SolutionManifest><Managed> element');
+  // SolutionPackager "can't convert one type to another": 0 packs only Unmanaged, 1 only Managed, 2 (Both) either.
+  const from = textOf(managed)?.trim();
+  const want = packageType === 'Managed' ? '1' : '0';
+  if ((from === '0' || from === '1') && from !== want) {
+    throw packFailure(options, SOLUTION_XML, managed, `<Managed>${from}</Managed> is a source unpacked as ${from === '1' ? 'Managed' : 'Unmanaged'}, which packs only as ${from === '1' ? 'Managed' : 'Unmanaged'} (pac cannot convert one type to the other); pack with --packagetype ${from === '1' ? 'Managed' : 'Unmanaged'}, or unpack both zips with --packagetype Both`);
+  }
+  setText(managed, want);
+}
+
+function planOne(tree: SourceTree, options: Pick<PackOptions, 'packageType' | 'origin'>): ZipEntry[] {
+  const name = (rel: string) => shownName(options, rel);
+  const need = (rel: string) => needFile(tree, options, rel);
   const parse = (rel: string, data: Uint8Array) => parseXml(data, name(rel));
-  const fail = (rel: string, el: XElement | undefined, message: string) =>
-    new UsageError([{ file: name(rel), ...(el ? { line: el.line, column: el.column } : {}), message }]);
+  const fail = (rel: string, el: XElement | undefined, message: string) => packFailure(options, rel, el, message);
 
   const solution = parse(SOLUTION_XML, need(SOLUTION_XML));
   const customizations = parse(CUSTOMIZATIONS_XML, need(CUSTOMIZATIONS_XML));
   for (const [rel, doc] of [[SOLUTION_XML, solution], [CUSTOMIZATIONS_XML, customizations]] as const) {
     if (doc.root.name !== 'ImportExportXml') throw fail(rel, doc.root, `the root element is <${doc.root.name}>; expected <ImportExportXml>`);
   }
-  const managed = elementsByPath(solution.root, ['SolutionManifest', 'Managed'])[0];
-  if (!managed) throw fail(SOLUTION_XML, solution.root, 'has no <SolutionManifest><Managed> element');
-  // SolutionPackager "can't convert one type to another": 0 packs only Unmanaged, 1 only Managed, 2 (Both) either.
-  const from = textOf(managed)?.trim();
-  const want = options.packageType === 'Managed' ? '1' : '0';
-  if ((from === '0' || from === '1') && from !== want) {
-    throw fail(SOLUTION_XML, managed, `<Managed>${from}</Managed> is a source unpacked as ${from === '1' ? 'Managed' : 'Unmanaged'}, which packs only as ${from === '1' ? 'Managed' : 'Unmanaged'} (pac cannot convert one type to the other); pack with --packagetype ${from === '1' ? 'Managed' : 'Unmanaged'}, or unpack both zips with --packagetype Both`);
-  }
-  setText(managed, want);
+  setManaged(solution, options.packageType, options);
 
   const roles = new Map<string, 'merged' | 'skipped' | undefined>();
   for (const rel of [...tree.keys()].sort(compareEnumerationOrder)) {
@@ -150,7 +202,7 @@ export function planSolutionZip(tree: SourceTree, options: Pick<PackOptions, 'pa
   );
   const entries: ZipEntry[] = [
     { name: 'customizations.xml', data: utf8(serializeXml(customizations)) },
-    { name: 'solution.xml', data: utf8(serializeXml(solution)) },
+    { name: SOLUTION_ENTRY, data: utf8(serializeXml(solution)) },
   ];
   for (const folder of folders) {
     const rank = (entry: string) => {

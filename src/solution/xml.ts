@@ -1,7 +1,9 @@
-import { SaxesParser } from 'saxes';
+import type * as Saxes from 'saxes';
 import { UsageError } from '../errors.js';
+import { lazyRequire } from '../io/lazy-require.js';
 import { decodeUtf8 } from '../io/read-file.js';
 import { MAX_NESTING_DEPTH } from '../io/nesting.js';
+import { parseXmlFast } from './xml-fast.js';
 
 /**
  * A small XML tree that keeps what pac's serializer (.NET XDocument) keeps: element and attribute order,
@@ -35,10 +37,72 @@ export interface XDocument {
   root: XElement;
 }
 
+/**
+ * Parsed documents by their text, so the same text is parsed once per process: `build` packs, unpacks and
+ * validates the same files (tables, workflow data, manifests) for each cloud, edition and package type. The tree
+ * depends on the text alone (the file name only names a failure, and failures are not kept). parseXml's callers
+ * change the tree they are given, so each gets its own copy; parseXmlReadOnly's share the kept tree. Only documents
+ * up to MAX_KEPT_CHARS are kept (a whole merged customizations.xml is read once per zip, and keeping its tree would
+ * only cost memory), and the total is bounded, so a long run over many solutions stays small.
+ */
+const parsed = new Map<string, XDocument>();
+let parsedChars = 0;
+const MAX_KEPT_CHARS = 64 * 1024;
+const MAX_PARSED_CHARS = 2 * 1024 * 1024;
+
 /** Parses XML (bytes are decoded as strict UTF-8, BOM dropped). Malformed XML is a UsageError with line:column. */
 export function parseXml(input: string | Uint8Array, file: string): XDocument {
+  const { doc, kept } = parseKept(input, file);
+  return kept ? { prolog: doc.prolog.map(cloneNode), root: cloneElement(doc.root) } : doc;
+}
+
+/**
+ * parseXml for a caller that only reads the tree (validation): the tree may be the one kept for its text, shared
+ * with every other reader of the same text, so it must never be changed.
+ */
+export function parseXmlReadOnly(input: string | Uint8Array, file: string): XDocument {
+  return parseKept(input, file).doc;
+}
+
+/** The tree of a text, and whether it is the one kept for the text (then callers that change trees need a copy). */
+function parseKept(input: string | Uint8Array, file: string): { doc: XDocument; kept: boolean } {
   const text = typeof input === 'string' ? input : decodeUtf8(input, file);
-  const parser = new SaxesParser({ position: true });
+  const known = parsed.get(text);
+  if (known) return { doc: known, kept: true };
+  const doc = parseText(text, file);
+  if (text.length > MAX_KEPT_CHARS) return { doc, kept: false };
+  if (parsedChars + text.length > MAX_PARSED_CHARS) {
+    parsed.clear();
+    parsedChars = 0;
+  }
+  parsed.set(text, doc);
+  parsedChars += text.length;
+  return { doc, kept: true };
+}
+
+function cloneNode(node: XNode): XNode {
+  return node.type === 'element' ? cloneElement(node) : { ...node };
+}
+
+function cloneElement(el: XElement): XElement {
+  return {
+    type: 'element',
+    name: el.name,
+    attrs: el.attrs.map(([k, v]) => [k, v]),
+    children: el.children.map(cloneNode),
+    selfClosing: el.selfClosing,
+    line: el.line,
+    column: el.column,
+  };
+}
+
+function parseText(text: string, file: string): XDocument {
+  return parseXmlFast(text) ?? parseWithSaxes(text, file);
+}
+
+/** Parses with saxes (loaded on first use): every document parseXmlFast leaves, and every malformed one. */
+export function parseWithSaxes(text: string, file: string): XDocument {
+  const parser = new (lazyRequire<typeof Saxes>('saxes').SaxesParser)({ position: true });
   let failure: { line: number; column: number; message: string; tooDeep?: true } | undefined;
   parser.on('error', (e) => {
     failure ??= { line: parser.line, column: parser.column + 1, message: e.message.replace(/^\d+:\d+: /, '') };
@@ -152,16 +216,16 @@ export function childElements(el: XElement, name?: string): XElement[] {
 }
 
 export function firstChild(el: XElement, name: string): XElement | undefined {
-  return childElements(el, name)[0];
+  for (const c of el.children) if (c.type === 'element' && c.name === name) return c;
+  return undefined;
 }
 
 /** The concatenated text of an element's text and CDATA children. */
 export function textOf(el: XElement | undefined): string | undefined {
   if (!el) return undefined;
-  return el.children
-    .filter((c): c is XText => c.type === 'text' || c.type === 'cdata')
-    .map((c) => c.value)
-    .join('');
+  let text = '';
+  for (const c of el.children) if (c.type === 'text' || c.type === 'cdata') text += c.value;
+  return text;
 }
 
 export function attr(el: XElement, name: string): string | undefined {

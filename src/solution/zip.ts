@@ -45,8 +45,8 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const deflated = zlib.deflateRawSync(e.data, { level: 6 });
     const crc = crc32(e.data);
+    const deflated = deflate(e.data, crc);
     if (offset > 0xffffffff || e.data.length > 0xffffffff) throw new UsageError(`${e.name}: too large for a zip without zip64`);
     // Both headers share the run from "version needed" to "file name length".
     const shared = Buffer.alloc(24);
@@ -80,6 +80,38 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
   eocd.writeUInt32LE(cdSize, 12);
   eocd.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...parts, ...central, eocd]));
+}
+
+/**
+ * Deflated bytes by CRC-32 and length of the input, each with the input it was made from: deflate (level 6) is a
+ * function of the bytes alone, and `build` writes the same entries (flows, tables, connector files) into the
+ * Unmanaged and Managed zips of every cloud and edition, so each distinct entry is deflated once per process.
+ * A hit is taken only when the bytes are equal, not just the CRC. Bounded like the XML cache.
+ */
+const deflateCache = new Map<string, { data: Buffer; deflated: Buffer }[]>();
+let deflatedBytes = 0;
+const MAX_DEFLATED_BYTES = 16 * 1024 * 1024;
+
+function deflate(data: Uint8Array, crc: number): Buffer {
+  const key = `${crc}:${data.length}`;
+  const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bucket = deflateCache.get(key);
+  const hit = bucket?.find((d) => d.data.equals(input));
+  if (hit) return hit.deflated;
+  const out = zlib.deflateRawSync(data, { level: 6 });
+  if (data.length <= MAX_DEFLATED_BYTES) {
+    if (deflatedBytes + data.length > MAX_DEFLATED_BYTES) {
+      deflateCache.clear();
+      deflatedBytes = 0;
+    }
+    // A copy: the caller may reuse or change its buffer after the zip is written.
+    const entry = { data: Buffer.from(input), deflated: out };
+    const list = deflateCache.get(key);
+    if (list) list.push(entry);
+    else deflateCache.set(key, [entry]);
+    deflatedBytes += data.length;
+  }
+  return out;
 }
 
 /**
@@ -193,12 +225,14 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
       if (csize !== usize) throw bad(`has a stored entry ${shown} whose sizes disagree`);
       data = Buffer.from(raw);
     } else {
+      const known = inflatedBefore(raw, crc, usize);
       try {
-        data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) });
+        data = known ?? zlib.inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) });
       } catch (e) {
         const tooBig = e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
         throw bad(tooBig ? `has an entry ${shown} that inflates beyond its declared size` : `has an entry ${shown} that does not inflate (${(e as Error).message})`);
       }
+      if (!known && data.length === usize && crc32(data) === crc) rememberInflated(raw, crc, data);
     }
     if (data.length !== usize) throw bad(`has an entry ${shown} whose size differs from the declared ${usize} bytes`);
     if (crc32(data) !== crc) throw bad(`has an entry ${shown} whose CRC does not match`);
@@ -209,6 +243,33 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
     if (implied !== undefined) throw bad(`has ${JSON.stringify(name)} both as a file and as a folder (${JSON.stringify(implied)})`);
   }
   return out;
+}
+
+/**
+ * Inflated entries by CRC-32 and sizes, each with the deflated bytes it came from: `build` unpacks zips that share
+ * most entries (every cloud's flows and tables), so each distinct entry is inflated once per process. Only an
+ * entry whose size and CRC checked out is kept; a hit needs equal deflated bytes, and the caller gets its own copy.
+ */
+const inflateCache = new Map<string, { raw: Buffer; data: Buffer }[]>();
+let inflatedBytes = 0;
+
+function inflatedBefore(raw: Buffer, crc: number, usize: number): Buffer | undefined {
+  const hit = inflateCache.get(`${crc}:${raw.length}:${usize}`)?.find((e) => e.raw.equals(raw));
+  return hit && Buffer.from(hit.data);
+}
+
+function rememberInflated(raw: Buffer, crc: number, data: Buffer): void {
+  if (data.length > MAX_DEFLATED_BYTES) return;
+  if (inflatedBytes + data.length > MAX_DEFLATED_BYTES) {
+    inflateCache.clear();
+    inflatedBytes = 0;
+  }
+  const key = `${crc}:${raw.length}:${data.length}`;
+  const entry = { raw: Buffer.from(raw), data: Buffer.from(data) };
+  const list = inflateCache.get(key);
+  if (list) list.push(entry);
+  else inflateCache.set(key, [entry]);
+  inflatedBytes += data.length;
 }
 
 /** Whether an extra-field block holds a zip64 extended-information record (header id 0x0001). */

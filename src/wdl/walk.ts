@@ -24,13 +24,27 @@ const ACTION_SKIP = new Set(['metadata', 'description', 'runAfter', 'type', 'kin
  * (nested ones included) and outputs, not parameter declarations, descriptions or designer metadata.
  */
 export function* walkFlowExpressions(flow: unknown): Generator<FlowExpressionString> {
+  yield* flowExpressions(flow);
+}
+
+/**
+ * The strings walkFlowExpressions yields, in the same order with the same paths, found by a plain recursive walk
+ * over one path that is copied for each string found: a chain of nested generators, one per level and value,
+ * cost more than the walk itself on a large flow.
+ */
+function flowExpressions(flow: unknown): FlowExpressionString[] {
+  const out: FlowExpressionString[] = [];
   const { definition, prefix } = locateDefinition(flow);
-  if (!isObject(definition)) return;
+  if (!isObject(definition)) return out;
+  const path = [...prefix];
   for (const [key, value] of Object.entries(definition)) {
     if (DEFINITION_SKIP.has(key)) continue;
-    if (key === 'triggers' || key === 'actions') yield* walkActionMap(value, [...prefix, key]);
-    else yield* walkValue(value, [...prefix, key]);
+    path.push(key);
+    if (key === 'triggers' || key === 'actions') walkActionMap(value, path, out);
+    else walkValue(value, path, out);
+    path.pop();
   }
+  return out;
 }
 
 /** Parses every expression string of a flow; returns those that fail, in document order. */
@@ -60,55 +74,76 @@ function locateDefinition(flow: unknown): { definition: unknown; prefix: (string
   return { definition: flow, prefix: [] };
 }
 
-function* walkActionMap(map: unknown, path: (string | number)[]): Generator<FlowExpressionString> {
+/** The walkers below push each string found with a copy of `path`, and leave `path` as they found it. */
+type Path = (string | number)[];
+
+function walkActionMap(map: unknown, path: Path, out: FlowExpressionString[]): void {
   if (!isObject(map)) {
-    yield* walkValue(map, path);
+    walkValue(map, path, out);
     return;
   }
   for (const [name, action] of Object.entries(map)) {
+    path.push(name);
     if (!isObject(action)) {
-      yield* walkValue(action, [...path, name]);
-      continue;
+      walkValue(action, path, out);
+    } else {
+      for (const [key, value] of Object.entries(action)) {
+        if (ACTION_SKIP.has(key)) continue;
+        path.push(key);
+        walkActionPart(key, value, path, out);
+        path.pop();
+      }
     }
-    for (const [key, value] of Object.entries(action)) {
-      if (ACTION_SKIP.has(key)) continue;
-      yield* walkActionPart(key, value, [...path, name, key]);
-    }
+    path.pop();
   }
 }
 
 /** Inside an action: nested `actions`, `else.actions`, `cases.<c>.actions`, `default.actions` are action maps. */
-function* walkActionPart(key: string, value: unknown, path: (string | number)[]): Generator<FlowExpressionString> {
+function walkActionPart(key: string, value: unknown, path: Path, out: FlowExpressionString[]): void {
   if (key === 'actions') {
-    yield* walkActionMap(value, path);
+    walkActionMap(value, path, out);
   } else if ((key === 'else' || key === 'default') && isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'actions') yield* walkActionMap(v, [...path, k]);
-      else yield* walkValue(v, [...path, k]);
+      path.push(k);
+      if (k === 'actions') walkActionMap(v, path, out);
+      else walkValue(v, path, out);
+      path.pop();
     }
   } else if (key === 'cases' && isObject(value)) {
     for (const [caseName, c] of Object.entries(value)) {
+      path.push(caseName);
       if (!isObject(c)) {
-        yield* walkValue(c, [...path, caseName]);
-        continue;
+        walkValue(c, path, out);
+      } else {
+        for (const [k, v] of Object.entries(c)) {
+          path.push(k);
+          if (k === 'actions') walkActionMap(v, path, out);
+          else walkValue(v, path, out);
+          path.pop();
+        }
       }
-      for (const [k, v] of Object.entries(c)) {
-        if (k === 'actions') yield* walkActionMap(v, [...path, caseName, k]);
-        else yield* walkValue(v, [...path, caseName, k]);
-      }
+      path.pop();
     }
   } else {
-    yield* walkValue(value, path);
+    walkValue(value, path, out);
   }
 }
 
-function* walkValue(value: unknown, path: (string | number)[]): Generator<FlowExpressionString> {
+function walkValue(value: unknown, path: Path, out: FlowExpressionString[]): void {
   if (typeof value === 'string') {
-    if (isExpressionString(value)) yield { path, text: value };
+    if (isExpressionString(value)) out.push({ path: [...path], text: value });
   } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield* walkValue(value[i], [...path, i]);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walkValue(value[i], path, out);
+      path.pop();
+    }
   } else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) yield* walkValue(v, [...path, k]);
+    for (const [k, v] of Object.entries(value)) {
+      path.push(k);
+      walkValue(v, path, out);
+      path.pop();
+    }
   }
 }
 

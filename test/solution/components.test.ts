@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packSolution, parseXml, readZip, unpackSolution, writeZip, type SourceTree, type XElement } from '../../src/solution/index.js';
+import { packSolution, packSolutions, parseXml, readZip, unpackSolution, writeZip, type SourceTree, type XElement } from '../../src/solution/index.js';
 import { buildTree } from './fixtures.js';
 import { bytes, text } from './helpers.js';
 
@@ -121,6 +121,11 @@ describe('tables in the native packer', () => {
     };
     expect(mainLabels('Unmanaged')).toEqual(['General', 'Second']);
     expect(mainLabels('Managed')).toEqual(['', 'Second']);
+  });
+
+  it('packSolutions gives the zips packSolution gives for each type, also with _managed.xml forms', () => {
+    const src = tableSource();
+    expect(packSolutions(src, ['Unmanaged', 'Managed'])).toEqual([packSolution(src, { packageType: 'Unmanaged' }), packSolution(src, { packageType: 'Managed' })]);
   });
 
   it('no table part reaches the zip as a file', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { managedZipPath, packFolder, packSolution, readSourceTree, readZip, unpackSolution, writeZip, type SourceTree } from '../../src/solution/index.js';
+import { managedZipPath, packFolder, packSolution, packSolutions, readSourceTree, readZip, unpackSolution, writeZip, type SourceTree } from '../../src/solution/index.js';
 import { buildTree, FIXTURES } from './fixtures.js';
 import { bytes, text, tmp, writeTree } from './helpers.js';
 
@@ -31,6 +31,14 @@ describe('packSolution / unpackSolution on our fixtures', () => {
       }
     });
   }
+
+  it('packSolutions gives the zips packSolution gives for each type, in the order asked', () => {
+    for (const spec of Object.values(FIXTURES)) {
+      const src = buildTree(spec);
+      const timestamp = new Date('2026-01-02T03:04:06Z');
+      expect(packSolutions(src, ['Managed', 'Unmanaged'], { timestamp })).toEqual([pack(src, 'Managed', timestamp), pack(src, 'Unmanaged', timestamp)]);
+    }
+  });
 
   it('writes the entries in pac order with the derived [Content_Types].xml', () => {
     const zip = pack(buildTree(FIXTURES['connector-with-connection-reference']!));
@@ -180,6 +188,8 @@ describe('packSolution refuses bad sources with the file and place', () => {
     expect(usageError(() => pack(withManaged('1'), 'Unmanaged')).message).toMatch(/<Managed>1<\/Managed> is a source unpacked as Managed, which packs only as Managed/);
     expect(entry(pack(withManaged('1'), 'Managed'), 'solution.xml')).toContain('<Managed>1</Managed>');
     expect(entry(pack(withManaged('0'), 'Unmanaged'), 'solution.xml')).toContain('<Managed>0</Managed>');
+    // Both types at once: the second is refused as it is alone.
+    expect(usageError(() => packSolutions(withManaged('0'), ['Unmanaged', 'Managed'])).message).toBe(usageError(() => pack(withManaged('0'), 'Managed')).message);
   });
 
   it('a missing <Managed>', () => {

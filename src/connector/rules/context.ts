@@ -57,10 +57,25 @@ export interface OperationRef {
   parameters: { param: Json; at: Path }[];
 }
 
-/** Every operation of a swagger, in document order. */
-export function operations(doc: Json | undefined): OperationRef[] {
+/**
+ * Every operation of a swagger, in document order. Most rules ask for them, several times each, of the same
+ * parsed document (which rules only read): they are listed once per document.
+ */
+export function operations(doc: Json | undefined): readonly OperationRef[] {
+  if (!doc) return [];
+  let ops = operationsOf.get(doc);
+  if (!ops) {
+    ops = listOperations(doc);
+    operationsOf.set(doc, ops);
+  }
+  return ops;
+}
+
+const operationsOf = new WeakMap<Json, readonly OperationRef[]>();
+
+function listOperations(doc: Json): OperationRef[] {
   const out: OperationRef[] = [];
-  const paths = obj(doc?.paths);
+  const paths = obj(doc.paths);
   if (!paths) return out;
   for (const [pathKey, item] of Object.entries(paths)) {
     const pathItem = obj(item);
@@ -85,14 +100,36 @@ export function pathShape(pathKey: string): string {
   return pathKey.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '');
 }
 
-/** Every string in a JSON value, with its path. */
-export function* strings(value: unknown, at: Path = []): Generator<{ value: string; at: Path; key?: string }> {
-  if (typeof value === 'string') yield { value, at };
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], [...at, i]);
-  else if (value && typeof value === 'object') {
+/** Every string in a JSON value, with its path (and its key, when it is the value of an object member). */
+export function strings(value: unknown, at: Path = []): { value: string; at: Path; key?: string }[] {
+  const out: { value: string; at: Path; key?: string }[] = [];
+  if (typeof value === 'string') out.push({ value, at });
+  else collectStrings(value, [...at], out);
+  return out;
+}
+
+/** The strings under `value`, in document order, each with a copy of `path` (left as it was found). */
+function collectStrings(value: unknown, path: Path, out: { value: string; at: Path; key?: string }[]): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string') {
+        out.push({ value: v, at: [...path, i] });
+      } else {
+        path.push(i);
+        collectStrings(v, path, out);
+        path.pop();
+      }
+    }
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (typeof v === 'string') yield { value: v, at: [...at, k], key: k };
-      else yield* strings(v, [...at, k]);
+      if (typeof v === 'string') {
+        out.push({ value: v, at: [...path, k], key: k });
+      } else {
+        path.push(k);
+        collectStrings(v, path, out);
+        path.pop();
+      }
     }
   }
 }

@@ -3,7 +3,6 @@ import { UsageError } from '../errors.js';
 import { lazyRequire } from '../io/lazy-require.js';
 import { decodeUtf8 } from '../io/read-file.js';
 import { MAX_NESTING_DEPTH } from '../io/nesting.js';
-import { parseXmlFast } from './xml-fast.js';
 
 /**
  * A small XML tree that keeps what pac's serializer (.NET XDocument) keeps: element and attribute order,
@@ -97,10 +96,10 @@ function cloneElement(el: XElement): XElement {
 }
 
 function parseText(text: string, file: string): XDocument {
-  return parseXmlFast(text) ?? parseWithSaxes(text, file);
+  return parseWithSaxes(text, file);
 }
 
-/** Parses with saxes (loaded on first use): every document parseXmlFast leaves, and every malformed one. */
+/** Parses with saxes (loaded on first use). */
 export function parseWithSaxes(text: string, file: string): XDocument {
   const parser = new (lazyRequire<typeof Saxes>('saxes').SaxesParser)({ position: true });
   let failure: { line: number; column: number; message: string; tooDeep?: true } | undefined;

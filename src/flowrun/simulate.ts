@@ -200,6 +200,8 @@ export async function simulateFlows(req: SimulateRequest): Promise<SimulationSum
       ...(lateContentMinutes ? { lateContentMinutes } : {}),
       outages: (req.outages ?? []).map((o) => ({ startMs: startMs + o.offsetMs, endMs: startMs + o.offsetMs + o.durationMs })),
       subscriptions: [],
+      // The Sync flow reads Audit.General only: the other content types would be most of a profile's seeding.
+      otherContentTypes: false,
       ...(req.faults ? { faults: req.faults } : {}),
     },
     timer,

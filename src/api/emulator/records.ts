@@ -46,6 +46,11 @@ export interface GenerateOptions {
   skewedApps?: boolean;
   /** Extra bytes of every record of other workloads (default 0). */
   noiseRecordBytes?: number;
+  /**
+   * Whether to seed the four other content types too (default true). flow simulate leaves them out: the Sync flow
+   * reads Audit.General only, and at a tenant profile's volume they would be most of the seeding time and memory.
+   */
+  otherContentTypes?: boolean;
 }
 
 const REGION = 'na0030';
@@ -336,7 +341,7 @@ export function generateSeededData(o: GenerateOptions): SeededData {
   const eventsByType = { 'Audit.General': [] } as unknown as Record<ContentType, AuditRecord[]>;
   for (const type of ['Audit.AzureActiveDirectory', 'Audit.Exchange', 'Audit.SharePoint', 'DLP.All'] as const) {
     eventsByType[type] = [];
-    for (let h = 0; h < o.hours; h++) {
+    for (let h = 0; h < (o.otherContentTypes === false ? 0 : o.hours); h++) {
       const created = historyStart + h * hourMs + Math.floor(other() * hourMs);
       const records: AuditRecord[] = [];
       for (let i = 0; i < perHour; i++) {

@@ -59,6 +59,8 @@ export interface EmulatorOptions extends GraphEmulatorOptions {
   apps?: number;
   users?: number;
   noiseRecordBytes?: number;
+  /** Seed Audit.AzureActiveDirectory, Audit.Exchange, Audit.SharePoint and DLP.All as well (default true; flow simulate: false). */
+  otherContentTypes?: boolean;
   /** Blobs are listed this many minutes after their contentCreated (late content; default 0). */
   lateContentMinutes?: number;
   /** Periods (epoch ms, [start, end)) in which every Activity API request is answered 503 (outages). */
@@ -278,6 +280,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...(options.apps ? { apps: options.apps } : {}),
     ...(options.users ? { users: options.users } : {}),
     ...(options.noiseRecordBytes ? { noiseRecordBytes: options.noiseRecordBytes } : {}),
+    ...(options.otherContentTypes === false ? { otherContentTypes: false } : {}),
   });
   // Serialized blobs, most recent first out: a blob is fetched again on retries and duplicates.
   const blobText = new Map<string, string>();

@@ -25,6 +25,8 @@ const data = generateSeededData({
   users: p.users,
   skewedApps: true,
   noiseRecordBytes: p.noiseRecordBytes,
+  // As flow simulate seeds it: Audit.General only.
+  otherContentTypes: false,
 });
 const KEY = 'powerplatform.analytics.resource.power_app.id';
 const rows = new Map();

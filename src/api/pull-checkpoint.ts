@@ -104,8 +104,7 @@ export function openFileSink(o: { out: string; params: CheckpointParams; header:
     heldIds,
     heldRecords: held,
     write(key, batch, keys) {
-      const text = Buffer.from(batch.map(o.serialize).join(''), 'utf8');
-      bytes += writeAt(records, text, bytes);
+      bytes += writeAt(records, encode(batch.map(o.serialize).join('')), bytes);
       if (keys.length > 0) {
         const k = Buffer.concat(keys.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
         writeAt(ids, k, idCount * ID_KEY_BYTES);
@@ -127,6 +126,18 @@ export function openFileSink(o: { out: string; params: CheckpointParams; header:
     },
     close: closeAll,
   };
+}
+
+/**
+ * One reused buffer for the text of each batch (grown when a batch needs more): a pull of thousands of blobs does not
+ * allocate and free a buffer the size of each blob outside the JavaScript heap, which fragments the process's
+ * native memory over a long pull. The view returned is valid until the next call.
+ */
+let scratch = Buffer.allocUnsafe(1 << 16);
+function encode(text: string): Buffer {
+  const need = Buffer.byteLength(text, 'utf8');
+  if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
 }
 
 function writeAt(fd: number, data: Buffer, position: number): number {

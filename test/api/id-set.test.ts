@@ -17,6 +17,19 @@ describe('IdSet (the bounded de-duplication state of content pull)', () => {
     expect(set.size).toBe(ids.length);
   });
 
+  it('stays exact when its tables outgrow the space reserved to grow in place and move to larger arrays', () => {
+    const rnd = seededRandom(9);
+    const ids = Array.from({ length: 40_000 }, () => randomGuid(rnd));
+    // 64 slots in place: every table (about 156 Ids each) moves to larger arrays at least twice.
+    const set = new IdSet({ inPlaceSlots: 64 });
+    for (const id of ids) expect(set.add(idKey(id))).toBe(true);
+    for (const id of ids) expect(set.add(idKey(id))).toBe(false);
+    let hits = 0;
+    for (let i = 0; i < 20_000; i++) if (set.has(idKey(randomGuid(rnd)))) hits++;
+    expect(hits).toBe(0);
+    expect(set.size).toBe(ids.length);
+  });
+
   it('keys a GUID by its 128 bits (case-insensitive) and anything else by a digest', () => {
     expect(Buffer.from(idKey('0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9')).toString('hex')).toBe('0a1b2c3d4e5f60718293a4b5c6d7e8f9');
     expect(idKey('x')).toHaveLength(16);

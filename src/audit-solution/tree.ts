@@ -61,16 +61,19 @@ function flowBytes(p: PlacedFlow): Uint8Array {
   return b;
 }
 
-/** The edition's table files (the same in every cloud: they name no host), made once per edition. */
-const tableBytesCache = new WeakMap<EditionSolution, [string, Uint8Array][]>();
-function tableBytes(e: EditionSolution): [string, Uint8Array][] {
-  let files = tableBytesCache.get(e);
-  if (!files) {
-    files = e.tables ? [...tableFiles(e.manifest.uniqueName, e.namePrefix, e.tables, e.manifest.version)].map(([path, text]): [string, Uint8Array] => [path, utf8(text)]) : [];
-    tableBytesCache.set(e, files);
-  }
-  return files;
+/** `make` of an edition, worked out once per edition: for what names no cloud and so is the same in every cloud. */
+function perEdition<T>(make: (e: EditionSolution) => T): (e: EditionSolution) => T {
+  const made = new WeakMap<EditionSolution, T>();
+  return (e) => {
+    if (!made.has(e)) made.set(e, make(e));
+    return made.get(e)!;
+  };
 }
+
+/** The edition's table files (they name no host). */
+const tableBytes = perEdition((e): [string, Uint8Array][] =>
+  e.tables ? [...tableFiles(e.manifest.uniqueName, e.namePrefix, e.tables, e.manifest.version)].map(([path, text]): [string, Uint8Array] => [path, utf8(text)]) : [],
+);
 
 function label(tag: string, value: string): string[] {
   return [`  <${tag} default="${escapeAttr(value)}">`, `    <label description="${escapeAttr(value)}" languagecode="1033" />`, `  </${tag}>`];
@@ -269,16 +272,8 @@ interface CoreDependency {
   flow: PlacedFlow;
 }
 
-/** coreDependencies of an edition, worked out once per edition (they name no cloud): the flows are searched whole. */
-const coreDependenciesCache = new WeakMap<EditionSolution, readonly CoreDependency[]>();
-function coreDependenciesOf(e: EditionSolution): readonly CoreDependency[] {
-  let deps = coreDependenciesCache.get(e);
-  if (!deps) {
-    deps = coreDependencies(e);
-    coreDependenciesCache.set(e, deps);
-  }
-  return deps;
-}
+/** coreDependencies of an edition (they name no cloud: the flows are searched whole). */
+const coreDependenciesOf = perEdition(coreDependencies);
 
 /** The CoE Core components the coe edition's flows use, one entry per component and dependent flow. */
 export function coreDependencies(e: EditionSolution): CoreDependency[] {

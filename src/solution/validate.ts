@@ -8,7 +8,7 @@ import type { WdlExpr, WdlTemplate } from '../wdl/ast.js';
 import { CUSTOMIZATIONS_XML, MAX_CONNECTOR_NAME_LENGTH, SOLUTION_XML } from './pack.js';
 import { compareEnumerationOrder, type SourceTree } from './source-tree.js';
 import { unpackSolution, type UnpackOptions } from './unpack.js';
-import { crc32 } from './zip.js';
+import { ContentCache } from './content-cache.js';
 import { attr, childElements, elementsByPath, firstChild, parseXmlReadOnly, textOf, type XDocument, type XElement } from './xml.js';
 
 /**
@@ -206,34 +206,21 @@ interface FlowContext {
 }
 
 /**
- * Findings of checkFlow by file name, bytes and context: they are a function of these alone, and `build` checks
- * byte-identical flow files against equal contexts for every cloud (the flows do not depend on the cloud), in the
- * unpacked tree and again in the tree its zip unpacks to. Each distinct flow is walked once per process and every
- * later check gets a copy of the same findings. Kept by CRC-32 and length, a hit taken only when the bytes and
- * the rest of the key are equal. A flow too deep to walk throws, and is not kept.
+ * Findings of checkFlow by the flow's bytes, file name and context: they are a function of these alone, and `build`
+ * checks byte-identical flow files against equal contexts for every cloud (the flows do not depend on the cloud),
+ * in the unpacked tree and again in the tree its zip unpacks to. Each distinct flow is walked once per process and
+ * every later check gets a copy of the same findings. A flow too deep to walk throws, and is not kept.
  */
-const flowChecks = new Map<string, { key: string; data: Buffer; diagnostics: Diagnostic[] }[]>();
-let flowChecksKept = 0;
-const MAX_FLOW_CHECKS = 64;
+const flowChecks = new ContentCache<Diagnostic[]>(8 * 1024 * 1024);
 
 function checkFlow(file: string, data: Uint8Array, ctx: FlowContext, out: Diagnostic[]): void {
   const names = (set: Set<string>) => [...set].sort().join('\n');
   const key = [file, names(ctx.references), names(ctx.envVars), names(ctx.dependencies)].join('\u0000');
-  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const bucket = `${crc32(data)}:${data.length}`;
-  let found = flowChecks.get(bucket)?.find((c) => c.key === key && c.data.equals(bytes))?.diagnostics;
+  let found = flowChecks.get(data, key);
   if (!found) {
     found = [];
     checkFlowUncached(file, data, ctx, found);
-    if (flowChecksKept >= MAX_FLOW_CHECKS) {
-      flowChecks.clear();
-      flowChecksKept = 0;
-    }
-    const entry = { key, data: Buffer.from(bytes), diagnostics: found };
-    const list = flowChecks.get(bucket);
-    if (list) list.push(entry);
-    else flowChecks.set(bucket, [entry]);
-    flowChecksKept++;
+    flowChecks.set(data, found, key);
   }
   for (const d of found) out.push({ ...d, path: [...d.path] });
 }

@@ -68,7 +68,7 @@ function parseKept(input: string | Uint8Array, file: string): { doc: XDocument; 
   const text = typeof input === 'string' ? input : decodeUtf8(input, file);
   const known = parsed.get(text);
   if (known) return { doc: known, kept: true };
-  const doc = parseText(text, file);
+  const doc = parseWithSaxes(text, file);
   if (text.length > MAX_KEPT_CHARS) return { doc, kept: false };
   if (parsedChars + text.length > MAX_PARSED_CHARS) {
     parsed.clear();
@@ -95,12 +95,8 @@ function cloneElement(el: XElement): XElement {
   };
 }
 
-function parseText(text: string, file: string): XDocument {
-  return parseWithSaxes(text, file);
-}
-
 /** Parses with saxes (loaded on first use). */
-export function parseWithSaxes(text: string, file: string): XDocument {
+function parseWithSaxes(text: string, file: string): XDocument {
   const parser = new (lazyRequire<typeof Saxes>('saxes').SaxesParser)({ position: true });
   let failure: { line: number; column: number; message: string; tooDeep?: true } | undefined;
   parser.on('error', (e) => {

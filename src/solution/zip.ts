@@ -1,5 +1,9 @@
 import * as zlib from 'node:zlib';
 import { UsageError } from '../errors.js';
+import { ContentCache } from './content-cache.js';
+import { crc32 } from './crc32.js';
+
+export { crc32 };
 
 /**
  * The zip container, written and read here on top of node:zlib so every header byte is ours to choose:
@@ -46,7 +50,7 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
     const crc = crc32(e.data);
-    const deflated = deflate(e.data, crc);
+    const deflated = deflate(e.data);
     if (offset > 0xffffffff || e.data.length > 0xffffffff) throw new UsageError(`${e.name}: too large for a zip without zip64`);
     // Both headers share the run from "version needed" to "file name length".
     const shared = Buffer.alloc(24);
@@ -83,33 +87,17 @@ export function writeZip(entries: readonly ZipEntry[], options: { timestamp?: Da
 }
 
 /**
- * Deflated bytes by CRC-32 and length of the input, each with the input it was made from: deflate (level 6) is a
- * function of the bytes alone, and `build` writes the same entries (flows, tables, connector files) into the
- * Unmanaged and Managed zips of every cloud and edition, so each distinct entry is deflated once per process.
- * A hit is taken only when the bytes are equal, not just the CRC. Bounded like the XML cache.
+ * Deflated bytes by input: deflate (level 6) is a function of the bytes alone, and `build` writes the same entries
+ * (flows, tables, connector files) into the Unmanaged and Managed zips of every cloud and edition, so each distinct
+ * entry is deflated once per process.
  */
-const deflateCache = new Map<string, { data: Buffer; deflated: Buffer }[]>();
-let deflatedBytes = 0;
-const MAX_DEFLATED_BYTES = 16 * 1024 * 1024;
+const deflateCache = new ContentCache<Buffer>(16 * 1024 * 1024);
 
-function deflate(data: Uint8Array, crc: number): Buffer {
-  const key = `${crc}:${data.length}`;
-  const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const bucket = deflateCache.get(key);
-  const hit = bucket?.find((d) => d.data.equals(input));
-  if (hit) return hit.deflated;
-  const out = zlib.deflateRawSync(data, { level: 6 });
-  if (data.length <= MAX_DEFLATED_BYTES) {
-    if (deflatedBytes + data.length > MAX_DEFLATED_BYTES) {
-      deflateCache.clear();
-      deflatedBytes = 0;
-    }
-    // A copy: the caller may reuse or change its buffer after the zip is written.
-    const entry = { data: Buffer.from(input), deflated: out };
-    const list = deflateCache.get(key);
-    if (list) list.push(entry);
-    else deflateCache.set(key, [entry]);
-    deflatedBytes += data.length;
+function deflate(data: Uint8Array): Buffer {
+  let out = deflateCache.get(data);
+  if (!out) {
+    out = zlib.deflateRawSync(data, { level: 6 });
+    deflateCache.set(data, out);
   }
   return out;
 }
@@ -225,14 +213,16 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
       if (csize !== usize) throw bad(`has a stored entry ${shown} whose sizes disagree`);
       data = Buffer.from(raw);
     } else {
-      const known = inflatedBefore(raw, crc, usize);
+      const entryKey = `${crc}:${usize}`;
+      const kept = inflateCache.get(raw, entryKey);
+      const known = kept && Buffer.from(kept);
       try {
         data = known ?? zlib.inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) });
       } catch (e) {
         const tooBig = e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
         throw bad(tooBig ? `has an entry ${shown} that inflates beyond its declared size` : `has an entry ${shown} that does not inflate (${(e as Error).message})`);
       }
-      if (!known && data.length === usize && crc32(data) === crc) rememberInflated(raw, crc, data);
+      if (!known && data.length === usize && crc32(data) === crc) inflateCache.set(raw, Buffer.from(data), entryKey);
     }
     if (data.length !== usize) throw bad(`has an entry ${shown} whose size differs from the declared ${usize} bytes`);
     if (crc32(data) !== crc) throw bad(`has an entry ${shown} whose CRC does not match`);
@@ -246,31 +236,11 @@ export function readZip(bytes: Uint8Array, file: string, limits: ZipLimits = DEF
 }
 
 /**
- * Inflated entries by CRC-32 and sizes, each with the deflated bytes it came from: `build` unpacks zips that share
- * most entries (every cloud's flows and tables), so each distinct entry is inflated once per process. Only an
- * entry whose size and CRC checked out is kept; a hit needs equal deflated bytes, and the caller gets its own copy.
+ * Inflated entries by their deflated bytes (and declared CRC and size): `build` unpacks zips that share most entries
+ * (every cloud's flows and tables), so each distinct entry is inflated once per process. Only an entry whose size
+ * and CRC checked out is kept, and each caller gets its own copy.
  */
-const inflateCache = new Map<string, { raw: Buffer; data: Buffer }[]>();
-let inflatedBytes = 0;
-
-function inflatedBefore(raw: Buffer, crc: number, usize: number): Buffer | undefined {
-  const hit = inflateCache.get(`${crc}:${raw.length}:${usize}`)?.find((e) => e.raw.equals(raw));
-  return hit && Buffer.from(hit.data);
-}
-
-function rememberInflated(raw: Buffer, crc: number, data: Buffer): void {
-  if (data.length > MAX_DEFLATED_BYTES) return;
-  if (inflatedBytes + data.length > MAX_DEFLATED_BYTES) {
-    inflateCache.clear();
-    inflatedBytes = 0;
-  }
-  const key = `${crc}:${raw.length}:${data.length}`;
-  const entry = { raw: Buffer.from(raw), data: Buffer.from(data) };
-  const list = inflateCache.get(key);
-  if (list) list.push(entry);
-  else inflateCache.set(key, [entry]);
-  inflatedBytes += data.length;
-}
+const inflateCache = new ContentCache<Buffer>(16 * 1024 * 1024);
 
 /** Whether an extra-field block holds a zip64 extended-information record (header id 0x0001). */
 function hasZip64Extra(extra: Buffer): boolean {
@@ -310,23 +280,4 @@ function dosDateTime(d: Date): { time: number; date: number } {
     time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
     date: ((year - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
   };
-}
-
-const nativeCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
-let table: Uint32Array | undefined;
-
-/** CRC-32 of the zip format: node:zlib's when the runtime has it (Node >= 20.15), a table otherwise. */
-export function crc32(data: Uint8Array): number {
-  if (nativeCrc32) return nativeCrc32(data) >>> 0;
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }

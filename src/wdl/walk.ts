@@ -18,21 +18,14 @@ const DEFINITION_SKIP = new Set(['$schema', 'contentVersion', 'parameters', 'des
 const ACTION_SKIP = new Set(['metadata', 'description', 'runAfter', 'type', 'kind']);
 
 /**
- * Yields every expression-bearing string (one that starts with `@` but not `@@`, or holds an `@{…}`) of a
+ * Every expression-bearing string (one that starts with `@` but not `@@`, or holds an `@{…}`) of a
  * flow. `flow` may be the packaged file (`{properties: {definition}}`), `{definition}`, or the definition
  * itself; paths start at the value given. Only what the engine evaluates is walked: triggers, actions
  * (nested ones included) and outputs, not parameter declarations, descriptions or designer metadata.
  */
-export function* walkFlowExpressions(flow: unknown): Generator<FlowExpressionString> {
-  yield* flowExpressions(flow);
-}
-
-/**
- * The strings walkFlowExpressions yields, in the same order with the same paths, found by a plain recursive walk
- * over one path that is copied for each string found: a chain of nested generators, one per level and value,
- * cost more than the walk itself on a large flow.
- */
-function flowExpressions(flow: unknown): FlowExpressionString[] {
+export function walkFlowExpressions(flow: unknown): FlowExpressionString[] {
+  // A plain recursive walk over one path, copied for each string found: a chain of nested generators, one per level
+  // and value, cost more than the walk itself on a large flow.
   const out: FlowExpressionString[] = [];
   const { definition, prefix } = locateDefinition(flow);
   if (!isObject(definition)) return out;

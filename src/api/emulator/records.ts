@@ -341,7 +341,8 @@ export function generateSeededData(o: GenerateOptions): SeededData {
   const eventsByType = { 'Audit.General': [] } as unknown as Record<ContentType, AuditRecord[]>;
   for (const type of ['Audit.AzureActiveDirectory', 'Audit.Exchange', 'Audit.SharePoint', 'DLP.All'] as const) {
     eventsByType[type] = [];
-    for (let h = 0; h < (o.otherContentTypes === false ? 0 : o.hours); h++) {
+    if (o.otherContentTypes === false) continue;
+    for (let h = 0; h < o.hours; h++) {
       const created = historyStart + h * hourMs + Math.floor(other() * hourMs);
       const records: AuditRecord[] = [];
       for (let i = 0; i < perHour; i++) {
